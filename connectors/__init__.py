@@ -1,0 +1,1 @@
+"""Built-in Signaleer connectors. Each module fetches from one kind of source; see ``base``."""

@@ -1,0 +1,109 @@
+"""Domain dataclasses that cross module boundaries. No SQLAlchemy here: ORM rows stay in storage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How urgently M&C must look at a mention. Ordered: ``none < info < attention < urgent``."""
+
+    NONE = "none"
+    INFO = "info"
+    ATTENTION = "attention"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of: {names})") from None
+
+
+_SEVERITY_RANK = {Severity.NONE: 0, Severity.INFO: 1, Severity.ATTENTION: 2, Severity.URGENT: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One public post, article or video that (probably) mentions the institution."""
+
+    source: str  # "rss", "x", "mastodon", "bluesky", "youtube", ...
+    external_id: str  # stable id from the source; else canonical URL; else content hash
+    url: str
+    text: str
+    published_at: datetime  # timezone-aware UTC
+    author: str | None = None
+    author_followers: int | None = None
+    title: str | None = None
+    lang: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # allow-listed source fields only
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one connector fetch returns: the items and the cursor that covers them."""
+
+    mentions: tuple[Mention, ...]
+    new_cursor: Mapping[str, str] | None
+    http_status: int | None = None
+    warnings: tuple[str, ...] = ()
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The classifier's judgement of one mention. ``reasons`` are sentences a person understands."""
+
+    severity: Severity
+    score: float
+    categories: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return self.severity is not Severity.NONE
+
+
+NO_VERDICT = Verdict(severity=Severity.NONE, score=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMention:
+    """A mention as read back from storage, with its database id and latest verdict."""
+
+    id: int
+    mention: Mention
+    collected_at: datetime
+    canonical_url: str | None = None
+    cluster_id: int | None = None
+    verdict: Verdict | None = None
+    triage_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TriageEntry:
+    """One triage action on a mention."""
+
+    mention_id: int
+    status: str  # "relevant", "not-relevant", "handled"
+    actor: str
+    at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InsertResult:
+    """Outcome of ``store.insert_new``: ids of the rows that were new, and how many were duplicates."""
+
+    new_ids: tuple[int, ...]
+    duplicates: int
