@@ -1,0 +1,72 @@
+"""The ``signaleer`` command line. Thin: parse, call one library function, print.
+
+Sub-commands are imported lazily (see ``COMMANDS``) so ``signaleer search`` starts fast.
+Each module under ``monitor/cli/`` owns one command or command group.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+from monitor import __version__
+
+# command name -> "module:attribute" (a click.Command). Add new commands here.
+COMMANDS: dict[str, str] = {
+    "db": "monitor.cli.db_cmd:db",
+    "import": "monitor.cli.import_cmd:import_cmd",
+    "search": "monitor.cli.search_cmd:search",
+    "show": "monitor.cli.show_cmd:show",
+    "demo": "monitor.cli.demo_cmd:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="signaleer")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: $SIGNALEER_CONFIG, then the user config dir).")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              help="Log line format on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: str) -> None:
+    """Signaleer: spot public posts and videos about your institution and tell M&C.
+
+    \b
+    Example:
+      signaleer demo
+      signaleer --config signaleer.toml search '"open dag" -afgelast' --since 2026-01-01
+    """
+    from monitor.logsetup import configure_logging
+
+    configure_logging(verbose, log_format)
+    ctx.obj = {"config_path": config_path}
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    try:
+        return cli.main(args=argv, prog_name="signaleer")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    finally:
+        logging.shutdown()

@@ -1,0 +1,57 @@
+"""Shared pieces of the CLI: loading settings, opening the store, turning errors into messages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from monitor.errors import SignaleerError
+
+if TYPE_CHECKING:
+    from monitor.config import Settings
+    from monitor.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """A one-line error with a chosen exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"signaleer: error: {self.format_message()}", err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn domain errors into ``CliError`` at the edge, so users never see a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SignaleerError as exc:
+            raise CliError(str(exc), exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    from monitor.config import load_settings
+
+    root = ctx.find_root()
+    path = (root.obj or {}).get("config_path")
+    return load_settings(path)
+
+
+def open_store(ctx: click.Context, *, upgrade: bool = True) -> Store:
+    """Open the configured database, running migrations first unless ``upgrade`` is false."""
+    from monitor.store import Store
+
+    settings = settings_from(ctx)
+    return Store.open(settings.database.url, upgrade=upgrade)

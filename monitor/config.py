@@ -1,0 +1,294 @@
+"""Load ``signaleer.toml`` into validated, frozen settings.
+
+Config is found via ``--config FILE``, then ``$SIGNALEER_CONFIG``, then the user config dir.
+Every error is a :class:`ConfigError` whose one-line message names the key and the bad value.
+Secrets are never read from the file itself: only from ``SIGNALEER_*`` variables or ``*_file`` keys.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monitor.configschema import (
+    check_keys,
+    opt_bool,
+    opt_int,
+    opt_str,
+    opt_str_list,
+    opt_table,
+    parse_every,
+    parse_hhmm,
+    read_secret,
+)
+from monitor.errors import ConfigError
+
+APP_NAME = "signaleer"
+CONFIG_ENV = "SIGNALEER_CONFIG"
+DATABASE_ENV = "SIGNALEER_DATABASE_URL"
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME)) / "signaleer.toml"
+
+
+def default_database_url() -> str:
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir(APP_NAME)) / 'signaleer.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionSettings:
+    name: str
+    aliases: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str, ...] = ()
+    context_words: tuple[str, ...] = ()
+    exclude_words: tuple[str, ...] = ()
+    own_accounts: tuple[str, ...] = ()
+    timezone: str = "Europe/Amsterdam"
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """The name and every alias, without duplicates, in config order."""
+        return tuple(dict.fromkeys((self.name, *self.aliases)))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    time: str = "07:30"
+    language: str = "nl"
+    recipients: tuple[str, ...] = ()
+    sender: str = "signaleer@localhost"
+    subject_prefix: str = "[Signaleer]"
+    send_when_empty: bool = True
+    max_items: int = 50
+    audience: str = "mc"
+    failing_after_runs: int = 3
+    silent_after_hours: int = 48
+    alert_recipients: tuple[str, ...] = ()
+    alerts_per_hour: int = 5
+    output_dir: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # "starttls", "tls" or "none"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: int = 30
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSettings:
+    name: str
+    kind: str
+    every: int  # seconds
+    enabled: bool = True
+    jitter: int = 0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionSettings:
+    unflagged_days: int = 90
+    flagged_days: int = 365
+    pseudonymise_after_days: int = 30
+    keep_fields: tuple[str, ...] = ()
+    pseudonym_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    institution: InstitutionSettings
+    database: DatabaseSettings
+    digest: DigestSettings
+    smtp: SmtpSettings
+    connectors: tuple[ConnectorSettings, ...]
+    classifier: Mapping[str, Any]
+    retention: RetentionSettings
+    source: Path | None = None
+
+    def connector(self, name: str) -> ConnectorSettings:
+        for conn in self.connectors:
+            if conn.name == name:
+                return conn
+        known = ", ".join(c.name for c in self.connectors) or "none configured"
+        raise ConfigError(f"no connector named {name!r} (known: {known})")
+
+
+_TOP_KEYS = {
+    "institution", "database", "digest", "smtp", "connectors", "classifier", "retention",
+}
+
+
+def locate_config(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """``--config``, then ``$SIGNALEER_CONFIG``, then the default path; ``None`` if none exists."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    default = default_config_path()
+    return default if default.exists() else None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Find, read and validate the configuration. Without any file, built-in defaults apply."""
+    found = locate_config(path)
+    if found is None:
+        return parse_settings({}, None)
+    try:
+        raw = tomllib.loads(Path(found).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {found}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {found}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{found}: invalid TOML: {exc}") from None
+    return parse_settings(raw, Path(found))
+
+
+def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
+    check_keys(raw, _TOP_KEYS, "")
+    base = source.parent if source else Path.cwd()
+    connectors = _connectors(raw.get("connectors", []))
+    return Settings(
+        institution=_institution(opt_table(raw, "institution")),
+        database=_database(opt_table(raw, "database")),
+        digest=_digest(opt_table(raw, "digest")),
+        smtp=_smtp(opt_table(raw, "smtp"), base),
+        connectors=connectors,
+        classifier=opt_table(raw, "classifier"),
+        retention=_retention(opt_table(raw, "retention"), base),
+        source=source,
+    )
+
+
+def _institution(t: Mapping[str, Any]) -> InstitutionSettings:
+    keys = {f for f in InstitutionSettings.__dataclass_fields__}
+    check_keys(t, keys, "institution")
+    name = opt_str(t, "institution.name", "Curio")
+    if not name.strip():
+        raise ConfigError("institution.name: must not be empty")
+    timezone = opt_str(t, "institution.timezone", "Europe/Amsterdam")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"institution.timezone: unknown time zone {timezone!r}") from None
+    lists = {
+        k: opt_str_list(t, f"institution.{k}")
+        for k in keys - {"name", "timezone"}
+    }
+    return InstitutionSettings(name=name.strip(), timezone=timezone, **lists)
+
+
+def _database(t: Mapping[str, Any]) -> DatabaseSettings:
+    check_keys(t, {"url"}, "database")
+    url = os.environ.get(DATABASE_ENV) or opt_str(t, "database.url", "") or default_database_url()
+    if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+        raise ConfigError(f"database.url: unsupported database URL scheme in {url.split(':')[0]!r}")
+    return DatabaseSettings(url=url)
+
+
+def _digest(t: Mapping[str, Any]) -> DigestSettings:
+    check_keys(t, set(DigestSettings.__dataclass_fields__), "digest")
+    d = DigestSettings()
+    language = opt_str(t, "digest.language", d.language)
+    if language not in ("nl", "en"):
+        raise ConfigError(f"digest.language: expected 'nl' or 'en', got {language!r}")
+    return DigestSettings(
+        time=parse_hhmm(opt_str(t, "digest.time", d.time), "digest.time"),
+        language=language,
+        recipients=opt_str_list(t, "digest.recipients"),
+        sender=opt_str(t, "digest.sender", d.sender),
+        subject_prefix=opt_str(t, "digest.subject_prefix", d.subject_prefix),
+        send_when_empty=opt_bool(t, "digest.send_when_empty", d.send_when_empty),
+        max_items=opt_int(t, "digest.max_items", d.max_items, minimum=1),
+        audience=opt_str(t, "digest.audience", d.audience),
+        failing_after_runs=opt_int(t, "digest.failing_after_runs", d.failing_after_runs, minimum=1),
+        silent_after_hours=opt_int(t, "digest.silent_after_hours", d.silent_after_hours, minimum=1),
+        alert_recipients=opt_str_list(t, "digest.alert_recipients"),
+        alerts_per_hour=opt_int(t, "digest.alerts_per_hour", d.alerts_per_hour, minimum=0),
+        output_dir=opt_str(t, "digest.output_dir", "") or None,
+    )
+
+
+def _smtp(t: Mapping[str, Any], base: Path) -> SmtpSettings:
+    check_keys(t, {"host", "port", "security", "username", "password_file", "timeout", "ca_file"},
+               "smtp")
+    security = opt_str(t, "smtp.security", "starttls")
+    if security not in ("starttls", "tls", "none"):
+        raise ConfigError(f"smtp.security: expected starttls, tls or none, got {security!r}")
+    return SmtpSettings(
+        host=opt_str(t, "smtp.host", "localhost"),
+        port=opt_int(t, "smtp.port", 465 if security == "tls" else 587, minimum=1, maximum=65535),
+        security=security,
+        username=os.environ.get("SIGNALEER_SMTP_USERNAME") or opt_str(t, "smtp.username", "") or None,
+        password=read_secret(t, "smtp.password", "SIGNALEER_SMTP_PASSWORD", base),
+        timeout=opt_int(t, "smtp.timeout", 30, minimum=1),
+        ca_file=opt_str(t, "smtp.ca_file", "") or None,
+    )
+
+
+def _retention(t: Mapping[str, Any], base: Path) -> RetentionSettings:
+    check_keys(t, {"unflagged_days", "flagged_days", "pseudonymise_after_days", "keep_fields",
+                   "pseudonym_key_file"}, "retention")
+    d = RetentionSettings()
+    return RetentionSettings(
+        unflagged_days=opt_int(t, "retention.unflagged_days", d.unflagged_days, minimum=1),
+        flagged_days=opt_int(t, "retention.flagged_days", d.flagged_days, minimum=1),
+        pseudonymise_after_days=opt_int(
+            t, "retention.pseudonymise_after_days", d.pseudonymise_after_days, minimum=1),
+        keep_fields=opt_str_list(t, "retention.keep_fields"),
+        pseudonym_key=read_secret(t, "retention.pseudonym_key", "SIGNALEER_PSEUDONYM_KEY", base),
+    )
+
+
+def _connectors(raw: Any) -> tuple[ConnectorSettings, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("connectors: expected an array of tables ([[connectors]])")
+    seen: set[str] = set()
+    result = []
+    for i, entry in enumerate(raw):
+        where = f"connectors[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected a table")
+        check_keys(entry, {"name", "kind", "every", "enabled", "jitter", "options"}, where)
+        name = opt_str(entry, f"{where}.name", "")
+        kind = opt_str(entry, f"{where}.kind", "")
+        if not name or not kind:
+            raise ConfigError(f"{where}: 'name' and 'kind' are required")
+        if name in seen:
+            raise ConfigError(f"{where}.name: duplicate connector name {name!r}")
+        seen.add(name)
+        result.append(ConnectorSettings(
+            name=name,
+            kind=kind,
+            every=parse_every(opt_str(entry, f"{where}.every", "15m"), f"{where}.every"),
+            enabled=opt_bool(entry, f"{where}.enabled", True),
+            jitter=opt_int(entry, f"{where}.jitter", 0, minimum=0),
+            options=opt_table(entry, "options", where=f"{where}.options"),
+        ))
+    return tuple(result)
