@@ -64,9 +64,14 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: s
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     try:
-        return cli.main(args=argv, prog_name="signaleer")
+        return cli.main(args=argv, prog_name="signaleer", standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        logging.getLogger("monitor").debug("internal error", exc_info=True)
+        click.echo(f"signaleer: internal error: {type(exc).__name__}: {exc} "
+                   "(run with -vv for the traceback, and please report it)", err=True)
+        sys.exit(70)
     finally:
         logging.shutdown()

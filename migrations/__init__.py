@@ -1,0 +1,1 @@
+"""Alembic migrations for Signaleer (the only way the schema is created or changed)."""

@@ -1,0 +1,48 @@
+"""``signaleer import FILE.jsonl``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.cli.common import handle_errors, open_store
+
+SHOWN_PROBLEMS = 20
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100_000))
+@click.pass_context
+@handle_errors
+def import_cmd(ctx: click.Context, path: Path, batch_size: int) -> None:
+    """Load mentions from a JSON-lines file (one object per line).
+
+    Fields: source, external_id, url, text, published_at (ISO 8601); optional author,
+    author_followers, title, lang. Duplicates (same source and external_id) are skipped.
+    Exit code 1 when any line was rejected.
+
+    \b
+    Example:
+      signaleer import mentions.jsonl
+    """
+    from rich.console import Console
+
+    from monitor.cli.progress import byte_progress
+    from monitor.importer import import_file
+
+    store = open_store(ctx)
+    size = path.stat().st_size if path.exists() else 0
+    with store, byte_progress(f"importing {path.name}", size) as advance:
+        report = import_file(store, path, batch_size=batch_size, progress=advance)
+    err = Console(stderr=True, highlight=False)
+    for line, reason in report.problems[:SHOWN_PROBLEMS]:
+        err.print(f"{path.name}:{line}: {reason}", markup=False)
+    hidden = report.rejected + report.cleaned - min(len(report.problems), SHOWN_PROBLEMS)
+    if hidden > 0:
+        err.print(f"... and {hidden} more lines with problems", markup=False)
+    click.echo(f"new {report.new}, duplicate {report.duplicate}, rejected {report.rejected}"
+               + (f" (cleaned {report.cleaned})" if report.cleaned else ""))
+    if report.rejected:
+        ctx.exit(1)

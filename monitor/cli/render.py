@@ -1,0 +1,90 @@
+"""Printing mentions: rich tables for people, JSON lines and CSV for programs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from monitor.models import StoredMention
+
+CSV_FIELDS = ("id", "source", "published_at", "author", "author_followers", "severity",
+              "categories", "status", "url", "title", "text")
+
+
+def as_dict(item: StoredMention) -> dict[str, Any]:
+    m = item.mention
+    verdict = item.verdict
+    return {
+        "id": item.id,
+        "source": m.source,
+        "external_id": m.external_id,
+        "url": m.url,
+        "author": m.author,
+        "author_followers": m.author_followers,
+        "published_at": m.published_at.isoformat(),
+        "title": m.title,
+        "text": m.text,
+        "lang": m.lang,
+        "cluster_id": item.cluster_id,
+        "severity": verdict.severity.value if verdict else None,
+        "score": round(verdict.score, 3) if verdict else None,
+        "categories": list(verdict.categories) if verdict else [],
+        "reasons": list(verdict.reasons) if verdict else [],
+        "status": item.triage_status,
+    }
+
+
+def print_json_lines(items: Sequence[StoredMention]) -> None:
+    out = sys.stdout
+    for item in items:
+        out.write(json.dumps(as_dict(item), ensure_ascii=False) + "\n")
+
+
+def print_csv(items: Sequence[StoredMention]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for item in items:
+        row = as_dict(item)
+        row["categories"] = ";".join(row["categories"])
+        writer.writerow(row)
+
+
+def local_time(value: datetime, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not items:
+        console.print("no mentions found" + (f" for {query!r}" if query else ""), markup=False)
+        return
+    table = Table(show_lines=False, expand=False)
+    for name, style in (("id", "bold"), ("when", ""), ("source", ""), ("author", ""),
+                        ("flag", ""), ("text", "")):
+        table.add_column(name, style=style or None, overflow="fold")
+    for item in items:
+        verdict = item.verdict
+        flag = verdict.severity.value if verdict and verdict.flagged else ""
+        table.add_row(str(item.id), local_time(item.mention.published_at, tz),
+                      item.mention.source, _escape(item.mention.author or ""), flag,
+                      _escape(excerpt(item.mention.title or item.mention.text)))
+    console.print(table)
+    console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

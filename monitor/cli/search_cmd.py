@@ -1,0 +1,80 @@
+"""``signaleer search QUERY``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from monitor.cli.common import CliError, handle_errors, open_store, settings_from
+
+
+def _when(value: str | None, option: str, tz: object) -> datetime | None:
+    """``2026-03-01`` or an ISO 8601 date-time; local dates are in the configured time zone."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise CliError(f"{option}: expected a date like 2026-03-01 or 2026-03-01T08:00, "
+                       f"got {value[:40]!r}", 2) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # type: ignore[arg-type]
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--since", help="Published on or after (date or date-time, local time).")
+@click.option("--until", help="Published before (date or date-time, local time).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeatable).")
+@click.option("--flagged", is_flag=True, help="Only mentions the classifier flagged.")
+@click.option("--severity", type=click.Choice(["info", "attention", "urgent"]),
+              help="Only mentions at or above this severity.")
+@click.option("--status", type=click.Choice(["open", "untriaged", "relevant", "not-relevant",
+                                              "handled"]), help="Triage status.")
+@click.option("--lang", "langs", multiple=True, help="Language code, e.g. nl (repeatable).")
+@click.option("--category", "categories", multiple=True,
+              help="Flag category, e.g. complaint, crisis, press, praise (repeatable).")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--sort", type=click.Choice(["newest", "oldest", "relevance"]), default="newest",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines on stdout.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
+@click.pass_context
+@handle_errors
+def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], since: str | None,
+           until: str | None, authors: tuple[str, ...], flagged: bool, severity: str | None,
+           status: str | None, langs: tuple[str, ...], categories: tuple[str, ...], limit: int,
+           sort: str, as_json: bool, as_csv: bool) -> None:
+    """Search stored mentions, newest first.
+
+    Words are ANDed; use "exact phrase", OR, -excluded and prefix*.
+
+    \b
+    Examples:
+      signaleer search curio
+      signaleer search '"open dag" OR voorlichting -vacature' --since 2026-01-01
+      signaleer search --flagged --severity urgent --json
+    """
+    from monitor.cli.render import print_csv, print_json_lines, print_table
+    from monitor.models import Severity
+    from monitor.search import SearchFilters
+    from monitor.search import search as run_search
+
+    if as_json and as_csv:
+        raise CliError("choose one of --json and --csv", 2)
+    settings = settings_from(ctx)
+    tz = settings.institution.tz
+    filters = SearchFilters(
+        sources=sources, since=_when(since, "--since", tz), until=_when(until, "--until", tz),
+        authors=authors, flagged=flagged,
+        min_severity=Severity.parse(severity) if severity else None, status=status,
+        langs=langs, categories=categories, limit=limit, sort=sort)
+    with open_store(ctx) as store, store.reading() as conn:
+        results = run_search(conn, query, filters)
+    if as_json:
+        print_json_lines(results)
+    elif as_csv:
+        print_csv(results)
+    else:
+        print_table(results, tz, query)

@@ -1,0 +1,71 @@
+"""``signaleer import``: stream a JSON-lines file into the store in batches."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from monitor.errors import InputError
+from monitor.jsonl import ParsedLine, iter_lines
+from monitor.models import Mention
+from monitor.store import Store
+
+MAX_REPORTED = 1000
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    cleaned: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), capped
+
+    def note(self, line: int, reason: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append((line, reason))
+
+
+def import_file(store: Store, path: Path, *, batch_size: int = 5000,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import ``path``; each batch commits on its own, so an interruption loses nothing accepted."""
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    with stream:
+        return import_stream(store, stream, batch_size=batch_size, progress=progress)
+
+
+def import_stream(store: Store, stream: IO[bytes], *, batch_size: int = 5000,
+                  progress: Callable[[int], None] | None = None) -> ImportReport:
+    report = ImportReport()
+    batch: list[Mention] = []
+    for item in iter_lines(stream):
+        if isinstance(item, ParsedLine):
+            batch.append(item.mention)
+            if item.warnings:
+                report.cleaned += 1
+                report.note(item.number, "accepted after cleaning: " + "; ".join(item.warnings))
+        else:
+            report.rejected += 1
+            report.note(*item)
+        if len(batch) >= batch_size:
+            _flush(store, batch, report, progress, stream)
+    _flush(store, batch, report, progress, stream)
+    return report
+
+
+def _flush(store: Store, batch: list[Mention], report: ImportReport,
+           progress: Callable[[int], None] | None, stream: IO[bytes]) -> None:
+    if batch:
+        result = store.insert_new(batch)
+        report.new += len(result.new_ids)
+        report.duplicate += result.duplicates
+        batch.clear()
+    if progress is not None:
+        with contextlib.suppress(OSError, ValueError):
+            progress(stream.tell())

@@ -1,0 +1,166 @@
+"""Full-text search over stored mentions: SQLite FTS5 or PostgreSQL tsvector, with filters.
+
+Newest-first is the default order and the fast path: on SQLite the FTS rowid is ``sort_key`` (time
+ordered), so the engine walks the index backwards and stops after ``limit`` matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Select
+
+from monitor.db import flags, mentions, triage, verdicts
+from monitor.errors import SearchSyntaxError, StoreError
+from monitor.models import Severity, StoredMention
+from monitor.searchquery import Query, parse, to_fts5, to_tsquery_sql
+from monitor.store.reading import stored_mentions
+
+SORTS = ("newest", "oldest", "relevance")
+STATUSES = ("open", "relevant", "not-relevant", "handled", "untriaged")
+MAX_LIMIT = 10_000
+_fts = table("mentions_fts", column("rowid"))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    authors: tuple[str, ...] = ()
+    flagged: bool = False
+    min_severity: Severity | None = None
+    status: str | None = None
+    langs: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    limit: int = 50
+    sort: str = "newest"
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise SearchSyntaxError(f"--sort: expected one of {', '.join(SORTS)}, got {self.sort!r}")
+        if self.status is not None and self.status not in STATUSES:
+            raise SearchSyntaxError(
+                f"--status: expected one of {', '.join(STATUSES)}, got {self.status!r}")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise SearchSyntaxError(f"--limit: must be between 1 and {MAX_LIMIT}, got {self.limit}")
+        if self.since and self.until and self.since >= self.until:
+            raise SearchSyntaxError("--since must be before --until")
+
+
+def search(conn: Connection, query_text: str | None, filters: SearchFilters) -> list[StoredMention]:
+    """Run a search. Bad input raises ``SearchSyntaxError``; database trouble ``StoreError``."""
+    query = parse(query_text) if query_text and query_text.strip() else None
+    if filters.sort == "relevance" and query is None:
+        raise SearchSyntaxError("--sort relevance needs a search query")
+    stmt = _base(conn, query, filters)
+    stmt = stmt.where(*_filter_clauses(filters)).limit(filters.limit)
+    try:
+        ids = [row[0] for row in conn.execute(stmt)]
+    except DBAPIError as exc:
+        raise StoreError(f"search failed: {str(exc.orig).splitlines()[0]}") from None
+    return stored_mentions(conn, ids)
+
+
+def _base(conn: Connection, query: Query | None, filters: SearchFilters) -> Select[Any]:
+    m = mentions.c
+    if query is None:
+        order = m.sort_key.asc() if filters.sort == "oldest" else m.sort_key.desc()
+        return select(m.id).order_by(order)
+    if conn.dialect.name == "sqlite":
+        return _sqlite_fts(query, filters)
+    return _postgres_fts(query, filters)
+
+
+def _sqlite_fts(query: Query, filters: SearchFilters) -> Select[Any]:
+    match = text("mentions_fts MATCH :fts_query").bindparams(fts_query=to_fts5(query))
+    stmt = (select(mentions.c.id)
+            .select_from(_fts.join(mentions, mentions.c.sort_key == _fts.c.rowid))
+            .where(match))
+    if filters.sort == "relevance":
+        return stmt.order_by(literal_column("bm25(mentions_fts)"))
+    order = _fts.c.rowid.asc() if filters.sort == "oldest" else _fts.c.rowid.desc()
+    return stmt.order_by(order)
+
+
+def _postgres_fts(query: Query, filters: SearchFilters) -> Select[Any]:
+    sql, params = to_tsquery_sql(query)
+    tsquery = text(f"({sql})").bindparams(**params)
+    vector = literal_column("mentions.search_vector")
+    stmt = select(mentions.c.id).where(vector.op("@@")(tsquery))
+    if filters.sort == "relevance":
+        return stmt.order_by(func.ts_rank_cd(vector, tsquery).desc(), mentions.c.sort_key.desc())
+    order = mentions.c.sort_key.asc() if filters.sort == "oldest" else mentions.c.sort_key.desc()
+    return stmt.order_by(order)
+
+
+def _filter_clauses(f: SearchFilters) -> list[Any]:
+    from monitor.store.mentions import sort_key_bounds
+
+    m = mentions.c
+    clauses: list[Any] = []
+    low, high = sort_key_bounds(f.since, f.until)
+    if low is not None:
+        clauses.append(m.sort_key >= low)
+    if high is not None:
+        clauses.append(m.sort_key <= high)
+    if f.sources:
+        clauses.append(m.source.in_(f.sources))
+    if f.langs:
+        clauses.append(m.lang.in_(f.langs))
+    if f.authors:
+        clauses.append(_author_clause(f.authors))
+    clauses.extend(_verdict_clauses(f))
+    if f.status:
+        clauses.append(_status_clause(f.status))
+    return clauses
+
+
+def _author_clause(authors: Sequence[str]) -> Any:
+    names = {a.strip().lstrip("@").lower() for a in authors if a.strip()}
+    variants = sorted(names | {"@" + n for n in names})
+    return func.lower(mentions.c.author).in_(variants)
+
+
+def _verdict_clauses(f: SearchFilters) -> list[Any]:
+    clauses: list[Any] = []
+    v = verdicts.c
+    minimum = f.min_severity or (Severity.INFO if f.flagged else None)
+    if minimum is not None:
+        allowed = [s.value for s in Severity if s.rank >= minimum.rank]
+        clauses.append(exists().where(and_(v.mention_id == mentions.c.id, v.severity.in_(allowed))))
+    if f.categories:
+        clauses.append(exists().where(and_(flags.c.mention_id == mentions.c.id,
+                                           flags.c.category.in_(f.categories))))
+    return clauses
+
+
+def latest_status_subquery() -> Any:
+    t = triage.c
+    return (select(t.status).where(t.mention_id == mentions.c.id)
+            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
+
+
+def _status_clause(status: str) -> Any:
+    latest = latest_status_subquery()
+    if status == "untriaged":
+        return ~exists().where(triage.c.mention_id == mentions.c.id)
+    if status == "open":
+        return or_(latest.is_(None), latest != "handled")
+    return latest == status

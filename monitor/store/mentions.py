@@ -1,0 +1,197 @@
+"""Writing and reading mentions: batched, dedup-safe inserts and clustering of near-duplicates."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from monitor.db import mentions
+from monitor.models import InsertResult, Mention
+
+SORT_SHIFT = 20
+SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
+MAX_TEXT_CHARS = 100_000
+MAX_FIELD = {"source": 32, "author": 256, "lang": 8, "matched_alias": 128}
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+def sort_key_for(published_at: datetime, source: str, external_id: str) -> int:
+    """Time-ordered unique key: epoch seconds in the high bits, a stable 20-bit hash below."""
+    seconds = int(published_at.timestamp())
+    low = zlib.crc32(f"{source}\x1f{external_id}".encode()) & SORT_LOW_MASK
+    return (seconds << SORT_SHIFT) | low
+
+
+def sort_key_bounds(since: datetime | None, until: datetime | None) -> tuple[int | None, int | None]:
+    """The ``sort_key`` range covering ``[since, until)``."""
+    low = int(since.timestamp()) << SORT_SHIFT if since else None
+    high = (int(until.timestamp()) << SORT_SHIFT) - 1 if until else None
+    return low, high
+
+
+def clean(value: str | None, limit: int | None = None) -> str | None:
+    """Remove NUL bytes and lone surrogates (both databases reject them); cap the length."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    value = value.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(value) else value
+    return value[:limit] if limit is not None and len(value) > limit else value
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _external_id(mention: Mention) -> str:
+    ext = clean(mention.external_id) or ""
+    if len(ext) <= 512:
+        return ext
+    import hashlib
+
+    return "sha1:" + hashlib.sha1(ext.encode()).hexdigest()
+
+
+def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
+    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
+    from monitor.matching import canonical_url, fingerprint
+
+    published = mention.published_at.astimezone(UTC)
+    if published > collected_at + FUTURE_TOLERANCE:
+        published = collected_at
+    source = clean(mention.source, MAX_FIELD["source"]) or "unknown"
+    external_id = _external_id(mention)
+    text = clean(mention.text, MAX_TEXT_CHARS) or ""
+    url = clean(mention.url) or ""
+    return {
+        "sort_key": sort_key_for(published, source, external_id),
+        "source": source,
+        "external_id": external_id,
+        "url": url,
+        "canonical_url": canonical_url(url) if url else None,
+        "fingerprint": fingerprint(f"{mention.title or ''} {text}"),
+        "title": clean(mention.title, 2000),
+        "text": text,
+        "author": clean(mention.author, MAX_FIELD["author"]),
+        "author_followers": mention.author_followers,
+        "lang": clean(mention.lang, MAX_FIELD["lang"]),
+        "matched_alias": clean(mention.extra.get("matched_alias"), MAX_FIELD["matched_alias"])
+        if mention.extra else None,
+        "published_at": published,
+        "collected_at": collected_at,
+        "extra": _json_safe_extra(mention.extra),
+    }
+
+
+def _json_safe_extra(extra: Any) -> dict[str, Any] | None:
+    if not extra:
+        return None
+    return {str(k): clean(v) if isinstance(v, str) else v for k, v in extra.items()
+            if k != "matched_alias"}
+
+
+def _upsert_statement(conn: Connection) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(mentions).on_conflict_do_nothing(
+        index_elements=["source", "external_id"])
+    return stmt.returning(mentions.c.id)
+
+
+def _chunks(rows: Iterable[Mention], size: int) -> Iterator[list[Mention]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000
+               ) -> InsertResult:
+    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input."""
+    stmt = _upsert_statement(conn)
+    new_ids: list[int] = []
+    duplicates = 0
+    now = datetime.now(UTC)
+    for chunk in _chunks(batch, batch_size):
+        rows = _dedup_within(to_row(m, now) for m in chunk)
+        duplicates += len(chunk) - len(rows)
+        ids = _insert_rows(conn, stmt, rows)
+        duplicates += len(rows) - len(ids)
+        if ids:
+            assign_clusters(conn, ids)
+        new_ids.extend(ids)
+    return InsertResult(new_ids=tuple(new_ids), duplicates=duplicates)
+
+
+def _dedup_within(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault((row["source"], row["external_id"]), row)
+    return list(seen.values())
+
+
+def _insert_rows(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    savepoint = conn.begin_nested()
+    try:
+        ids = [r[0] for r in conn.execute(stmt, rows)]
+        savepoint.commit()
+        return ids
+    except IntegrityError:
+        # Two different mentions drew the same sort key (same second, same 20-bit hash): rare.
+        savepoint.rollback()
+        return [i for row in rows if (i := _insert_one_probing(conn, stmt, row)) is not None]
+
+
+def _insert_one_probing(conn: Connection, stmt: Any, row: dict[str, Any]) -> int | None:
+    base = row["sort_key"] & ~SORT_LOW_MASK
+    for attempt in range(64):
+        candidate = dict(row, sort_key=base | ((row["sort_key"] + attempt) & SORT_LOW_MASK))
+        savepoint = conn.begin_nested()
+        try:
+            found = conn.execute(stmt, [candidate]).first()
+            savepoint.commit()
+            return found[0] if found else None
+        except IntegrityError:
+            savepoint.rollback()
+    raise RuntimeError(f"no free sort key for {row['source']}:{row['external_id']}")
+
+
+def assign_clusters(conn: Connection, ids: Sequence[int]) -> None:
+    """Join each new mention to the oldest mention with the same fingerprint or canonical URL."""
+    m2 = mentions.alias("m2")
+    by_fingerprint = (select(func.min(m2.c.id)).where(m2.c.fingerprint == mentions.c.fingerprint)
+                      .scalar_subquery())
+    by_url = (select(func.min(m2.c.id)).where(m2.c.canonical_url == mentions.c.canonical_url)
+              .scalar_subquery())
+    lowest = func.min(func.coalesce(by_fingerprint, mentions.c.id),
+                      func.coalesce(by_url, mentions.c.id), mentions.c.id)
+    if conn.dialect.name == "postgresql":
+        lowest = func.least(func.coalesce(by_fingerprint, mentions.c.id),
+                            func.coalesce(by_url, mentions.c.id), mentions.c.id)
+    for start in range(0, len(ids), 5000):
+        part = list(ids[start:start + 5000])
+        conn.execute(update(mentions).where(mentions.c.id.in_(part)).values(cluster_id=lowest))
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(mentions)).scalar_one()
+
+
+def insert_rows_raw(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """For tests and benchmarks: the plain upsert on prepared rows."""
+    return _insert_rows(conn, _upsert_statement(conn), rows)
+
+
+__all__ = ["assign_clusters", "clean", "count", "insert", "insert_new", "sort_key_bounds",
+           "sort_key_for", "to_row"]
