@@ -5,14 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from monitor.db import make_engine, metadata
-
-# Full-text objects are created by migrations with raw SQL and are not part of ``metadata``.
-FTS_OBJECTS = {"mentions_fts", "search_vector", "ix_mentions_search_vector"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    return not (name in FTS_OBJECTS or (name or "").startswith("mentions_fts"))
+from monitor.db import include_object, make_engine, metadata
 
 
 def _configure(connection: Connection) -> None:

@@ -283,3 +283,12 @@ def _sqlite_begin(conn: Any) -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Full-text objects are created by migrations with raw SQL and are not part of ``metadata``.
+FTS_OBJECTS = frozenset({"mentions_fts", "search_vector", "ix_mentions_search_vector"})
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic filter: leave the hand-written full-text objects out of autogenerate."""
+    return not (name in FTS_OBJECTS or (name or "").startswith("mentions_fts"))

@@ -56,7 +56,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(db_url: str):  # noqa: ANN201
+def store(db_url: str):
     """A migrated ``Store`` on each backend."""
     from monitor.store import Store
 

@@ -65,7 +65,7 @@ def _external_id(mention: Mention) -> str:
 
 def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
-    from monitor.matching import canonical_url, fingerprint
+    from monitor.matching import canonical_url
 
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
@@ -80,7 +80,7 @@ def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
         "external_id": external_id,
         "url": url,
         "canonical_url": canonical_url(url) if url else None,
-        "fingerprint": fingerprint(f"{mention.title or ''} {text}"),
+        "fingerprint": content_fingerprint(text or mention.title or ""),
         "title": clean(mention.title, 2000),
         "text": text,
         "author": clean(mention.author, MAX_FIELD["author"]),
@@ -92,6 +92,19 @@ def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
         "collected_at": collected_at,
         "extra": _json_safe_extra(mention.extra),
     }
+
+
+MIN_FINGERPRINT_WORDS = 5
+
+
+def content_fingerprint(text: str) -> str | None:
+    """The near-duplicate fingerprint, or ``None`` for texts too short to say anything."""
+    from monitor.matching import fingerprint, normalise_for_fingerprint
+
+    normal = normalise_for_fingerprint(text)
+    if normal.count(" ") + 1 < MIN_FINGERPRINT_WORDS:
+        return None
+    return fingerprint(normal)
 
 
 def _json_safe_extra(extra: Any) -> dict[str, Any] | None:

@@ -1,0 +1,96 @@
+"""``Store.insert_new``: batched, dedup-safe, clusters near-duplicates; on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from monitor.db import mentions
+from monitor.store import Store
+from monitor.store.mentions import SORT_LOW_MASK, SORT_SHIFT, sort_key_for
+from tests.factories import T0, mention
+
+
+def _rows(store: Store) -> list:
+    with store.reading() as conn:
+        return list(conn.execute(select(mentions).order_by(mentions.c.id)))
+
+
+def test_insert_returns_new_ids_and_counts_duplicates(store: Store) -> None:
+    first = store.insert_new([mention(i) for i in range(25)], batch_size=10)
+    assert len(first.new_ids) == 25 and first.duplicates == 0
+    again = store.insert_new([mention(i) for i in range(20, 30)], batch_size=4)
+    assert len(again.new_ids) == 5 and again.duplicates == 5
+    assert len(_rows(store)) == 30
+
+
+def test_duplicates_within_one_batch(store: Store) -> None:
+    result = store.insert_new([mention(1), mention(1), mention(2)])
+    assert len(result.new_ids) == 2 and result.duplicates == 1
+
+
+def test_nul_bytes_and_surrogates_are_cleaned(store: Store) -> None:
+    store.insert_new([mention(1, text="Curio\x00 nieuws \ud800 hier", author="a\x00b")])
+    row = _rows(store)[0]
+    assert "\x00" not in row.text and row.author == "ab"
+    assert "\ud800" not in row.text
+
+
+def test_times_round_trip_as_utc(store: Store) -> None:
+    local = datetime(2026, 7, 1, 10, 0, tzinfo=UTC).astimezone()
+    store.insert_new([mention(1, published_at=local)])
+    row = _rows(store)[0]
+    assert row.published_at == local and row.published_at.tzinfo is not None
+
+
+def test_future_dates_are_clamped_to_collection_time(store: Store) -> None:
+    store.insert_new([mention(1, published_at=datetime.now(UTC) + timedelta(days=400))])
+    row = _rows(store)[0]
+    assert row.published_at <= datetime.now(UTC) + timedelta(hours=1)
+
+
+def test_sort_key_collision_gets_a_free_key(store: Store) -> None:
+    """Two different mentions that draw the same key must both be stored."""
+    a = mention(1)
+    b = mention(2, published_at=a.published_at)
+    key_a = sort_key_for(a.published_at, a.source, a.external_id)
+    store.insert_new([a])
+    with store.transaction() as conn:
+        conn.execute(mentions.update().values(sort_key=sort_key_for(
+            b.published_at, b.source, b.external_id)))
+    store.insert_new([mention(3, external_id="item-1b", published_at=a.published_at)])
+    rows = _rows(store)
+    assert len(rows) == 2
+    assert all(r.sort_key >> SORT_SHIFT == key_a >> SORT_SHIFT for r in rows)
+    assert len({r.sort_key & SORT_LOW_MASK for r in rows}) == 2
+
+
+def test_near_duplicates_share_a_cluster(store: Store) -> None:
+    text = "Curio Breda: brand in gebouw aan de Teteringsedijk, studenten geëvacueerd"
+    store.insert_new([mention(1, text=text, url="https://a.example/1"),
+                      mention(2, source="x", text=text.upper() + "!!", url="https://b.example/2"),
+                      mention(3, text="iets heel anders over curio", url="https://c.example/3")])
+    rows = _rows(store)
+    assert rows[0].cluster_id == rows[1].cluster_id == rows[0].id
+    assert rows[2].cluster_id == rows[2].id
+
+
+def test_same_canonical_url_across_sources_clusters(store: Store) -> None:
+    store.insert_new([
+        mention(1, url="https://nieuws.example.nl/a?utm_source=tw", text="eerste tekst curio"),
+        mention(2, source="mastodon", url="https://nieuws.example.nl/a?fbclid=1",
+                text="volledig andere woorden curio")])
+    rows = _rows(store)
+    assert rows[1].cluster_id == rows[0].id
+
+
+def test_long_external_ids_are_hashed(store: Store) -> None:
+    store.insert_new([mention(1, external_id="x" * 2000)])
+    assert _rows(store)[0].external_id.startswith("sha1:")
+
+
+def test_time_order_of_keys() -> None:
+    early = sort_key_for(T0, "rss", "zzz")
+    late = sort_key_for(T0 + timedelta(seconds=1), "rss", "aaa")
+    assert early < late
