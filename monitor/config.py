@@ -236,7 +236,8 @@ def _digest(t: Mapping[str, Any]) -> DigestSettings:
 
 
 def _smtp(t: Mapping[str, Any], base: Path) -> SmtpSettings:
-    check_keys(t, {"host", "port", "security", "username", "password_file", "timeout", "ca_file"},
+    check_keys(t, {"host", "port", "security", "username", "password", "password_file", "timeout",
+                   "ca_file"},
                "smtp")
     security = opt_str(t, "smtp.security", "starttls")
     if security not in ("starttls", "tls", "none"):
@@ -254,7 +255,7 @@ def _smtp(t: Mapping[str, Any], base: Path) -> SmtpSettings:
 
 def _retention(t: Mapping[str, Any], base: Path) -> RetentionSettings:
     check_keys(t, {"unflagged_days", "flagged_days", "pseudonymise_after_days", "keep_fields",
-                   "pseudonym_key_file"}, "retention")
+                   "pseudonym_key", "pseudonym_key_file"}, "retention")
     d = RetentionSettings()
     return RetentionSettings(
         unflagged_days=opt_int(t, "retention.unflagged_days", d.unflagged_days, minimum=1),
