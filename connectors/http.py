@@ -1,0 +1,261 @@
+"""The one HTTP client every connector uses: timeouts, User-Agent, size cap, bounded backoff.
+
+* Every request has a connect/read timeout and an overall deadline (slow-drip servers).
+* The body is streamed and reading stops past ``max_bytes`` (default 10 MB, after decompression).
+* 429 and 5xx are retried a couple of times, honouring ``Retry-After``, but one call never
+  sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
+  :class:`RetriableFetchError` with ``retry_after`` goes up so the scheduler can reschedule.
+* Redirects are followed up to ``max_redirects``.
+* Errors name the connector, method, URL and status: ``rss:omroep: GET https://... -> 503``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from monitor import __version__
+from monitor.errors import FatalFetchError, FetchError, RetriableFetchError
+
+
+def _project_url() -> str:
+    """The home page from the package metadata (``[project.urls]``), if one is declared."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        for entry in metadata("signaleer").get_all("Project-URL") or ():
+            _label, _, url = entry.partition(",")
+            if url.strip():
+                return url.strip()
+    except PackageNotFoundError:
+        pass
+    return "https://signaleer.invalid/"  # placeholder until the project has a public home
+
+
+PROJECT_URL = _project_url()
+USER_AGENT = f"Signaleer/{__version__} (+{PROJECT_URL})"
+MB = 1024 * 1024
+_RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class HttpPolicy:
+    timeout: float = 20.0  # seconds per connect / read / write
+    deadline: float = 60.0  # seconds for one attempt, body included
+    max_bytes: int = 10 * MB
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts after a 429, 5xx or network error
+    max_sleep: float = 5.0  # total seconds one call may sleep between attempts
+    backoff: float = 0.5  # first back-off delay; doubles per attempt
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    url: str
+    headers: httpx.Headers
+    body: bytes
+    context: str = ""
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+    def json(self) -> Any:
+        """The body as JSON; HTML or garbage where JSON was expected is a retriable error."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            kind = self.headers.get("content-type", "unknown type").split(";")[0]
+            raise RetriableFetchError(
+                f"{self.context}: GET {_short(self.url)} -> {self.status}: "
+                f"expected JSON, got {kind} ({_snippet(self.body)})",
+                status=self.status,
+            ) from None
+
+
+def _short(url: str, limit: int = 160) -> str:
+    return url if len(url) <= limit else url[: limit - 3] + "..."
+
+
+def _snippet(body: bytes, limit: int = 60) -> str:
+    text = " ".join(body[:limit * 2].decode("utf-8", "replace").split())
+    return repr(text[:limit]) if text else "empty body"
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait from ``Retry-After`` (delta or date) or a rate-limit reset header."""
+    now = time.time() if now is None else now
+    value = headers.get("retry-after")
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError, IndexError):
+            return None
+    for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
+        reset = headers.get(name)
+        if reset:
+            return _reset_to_delay(reset.strip(), now)
+    return None
+
+
+def _reset_to_delay(reset: str, now: float) -> float | None:
+    """A reset given as epoch seconds, a delta in seconds, or an ISO timestamp."""
+    try:
+        number = float(reset)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now)
+    return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
+
+
+class Http:
+    """A small synchronous client bound to one connector (``context`` = ``"kind:name"``)."""
+
+    def __init__(
+        self,
+        context: str,
+        policy: HttpPolicy | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.context = context
+        self.policy = policy or HttpPolicy()
+        self._sleep = sleep
+        self._client = httpx.Client(
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            timeout=self.policy.timeout,
+            follow_redirects=True,
+            max_redirects=self.policy.max_redirects,
+            transport=transport,
+        )
+
+    def __enter__(self) -> Http:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, **kwargs: Any) -> HttpResponse:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> HttpResponse:
+        return self.request("POST", url, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        accept: Collection[int] = (200,),
+    ) -> HttpResponse:
+        """Send, retrying 429/5xx/network errors within ``max_sleep``; return an accepted status.
+
+        Statuses in ``accept`` are returned as they are (e.g. 304, or 400/401 a connector
+        handles itself); any other status becomes a :class:`FetchError` with context.
+        """
+        slept = 0.0
+        where = f"{self.context}: {method} {_short(url)}"
+        for attempt in range(self.policy.retries + 1):
+            try:
+                resp = self._once(method, url, params, headers, json_body, where)
+            except RetriableFetchError as exc:
+                error: FetchError = exc
+                delay = self.policy.backoff * 2**attempt
+            else:
+                if resp.status in accept:
+                    return resp
+                error, delay = self._status_error(resp, where, attempt)
+            if isinstance(error, FatalFetchError) or attempt == self.policy.retries:
+                raise error
+            if slept + delay > self.policy.max_sleep:
+                error.retry_after = max(delay, error.retry_after or 0.0)
+                raise error
+            self._sleep(delay)
+            slept += delay
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _status_error(
+        self, resp: HttpResponse, where: str, attempt: int
+    ) -> tuple[FetchError, float]:
+        status = resp.status
+        if status not in _RETRY_STATUSES:
+            hint = {401: " (check the credentials)", 403: " (access denied)",
+                    404: " (check the URL)", 410: " (gone)"}.get(status, "")
+            detail = "" if status in (401, 403) else f": {_snippet(resp.body)}"
+            return FatalFetchError(f"{where} -> {status}{hint}{detail}", status=status), 0.0
+        asked = retry_after_seconds(resp.headers)
+        delay = asked if asked is not None else self.policy.backoff * 2**attempt
+        message = f"{where} -> {status}"
+        if asked is not None:
+            message += f" (retry after {asked:.0f}s)"
+        return RetriableFetchError(message, status=status, retry_after=asked), delay
+
+    def _once(
+        self, method: str, url: str, params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None, json_body: Any, where: str,
+    ) -> HttpResponse:
+        started = time.monotonic()
+        try:
+            with self._client.stream(
+                method, url, params=params, headers=headers, json=json_body
+            ) as r:
+                body = self._read_capped(r, started, where)
+                return HttpResponse(r.status_code, str(r.url), r.headers, body, self.context)
+        except FetchError:
+            raise
+        except httpx.TimeoutException:
+            raise RetriableFetchError(
+                f"{where}: timed out after {self.policy.timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FatalFetchError(
+                f"{where}: more than {self.policy.max_redirects} redirects") from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise FatalFetchError(f"{where}: bad URL: {exc}") from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise RetriableFetchError(f"{where}: {reason}") from None
+
+    def _read_capped(self, r: httpx.Response, started: float, where: str) -> bytes:
+        cap = self.policy.max_bytes
+        declared = r.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FatalFetchError(
+                f"{where}: response of {int(declared) / MB:.1f} MB exceeds the "
+                f"{cap / MB:g} MB cap", status=r.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in r.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FatalFetchError(
+                    f"{where}: response exceeds the {cap / MB:g} MB cap; stopped reading",
+                    status=r.status_code)
+            if time.monotonic() - started > self.policy.deadline:
+                raise RetriableFetchError(
+                    f"{where}: body not complete after {self.policy.deadline:g}s",
+                    status=r.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
