@@ -1,0 +1,69 @@
+"""The classifier's compiled, immutable context: settings, lexicons, identity, optional model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from monitor.classify.identity import Identity
+from monitor.classify.lexicon import Lexicon, build_lexicon
+from monitor.classify.settings import ClassifierSettings
+from monitor.config import InstitutionSettings
+
+if TYPE_CHECKING:
+    from monitor.classify.model import TrainedModel
+    from monitor.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierContext:
+    """Build once (:meth:`from_settings`), then pass to :func:`classify` for every mention."""
+
+    settings: ClassifierSettings
+    institution: InstitutionSettings
+    identity: Identity
+    lexicons: Mapping[str, Lexicon]
+    stopwords: Mapping[str, frozenset[str]]
+    language: str  # language of the reasons: "nl" or "en"
+    default_language: str  # guess for texts without clear language cues
+    model: TrainedModel | None = None
+
+    @classmethod
+    def build(
+        cls,
+        classifier: ClassifierSettings | None = None,
+        institution: InstitutionSettings | None = None,
+        *,
+        language: str | None = None,
+        model: TrainedModel | None = None,
+    ) -> ClassifierContext:
+        """From already validated parts; every argument has a sensible default."""
+        cs = classifier or ClassifierSettings()
+        inst = institution or InstitutionSettings(name="Curio")
+        lexicons = {lang: build_lexicon(lang, cs.lexicon.get(lang, {})) for lang in cs.languages}
+        return cls(
+            settings=cs,
+            institution=inst,
+            identity=Identity.from_institution(inst),
+            lexicons=lexicons,
+            stopwords={lang: lex.stopwords for lang, lex in lexicons.items()},
+            language=cs.language or language or "nl",
+            default_language=cs.languages[0],
+            model=model if cs.model.enabled else None,
+        )
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, model: TrainedModel | None = None,
+    ) -> ClassifierContext:
+        """From the loaded config: validates ``[classifier]`` (raises ``ConfigError``)."""
+        classifier = ClassifierSettings.from_mapping(settings.classifier)
+        return cls.build(classifier, settings.institution, language=settings.digest.language,
+                         model=model)
+
+    def with_model(self, model: TrainedModel | None) -> ClassifierContext:
+        return replace(self, model=model if self.settings.model.enabled else None)
+
+    def with_language(self, language: str) -> ClassifierContext:
+        return replace(self, language=language)

@@ -1,0 +1,108 @@
+"""``classify(mention, context) -> Verdict``: relevance, signals, score, severity, reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from monitor.classify.collect import collect_signals
+from monitor.classify.context import ClassifierContext
+from monitor.classify.language import detect_language
+from monitor.classify.lexicon import Lexicon
+from monitor.classify.model import adjust_severity
+from monitor.classify.reasons import format_score, reason, severity_name
+from monitor.classify.rules import apply_rules
+from monitor.classify.settings import ATTENTION_CATEGORIES
+from monitor.classify.signals import Signal, noisy_or
+from monitor.classify.text import Doc, prepare
+from monitor.models import Mention, Severity, Verdict
+
+MAX_REASONS = 6
+
+
+def classify(mention: Mention, context: ClassifierContext) -> Verdict:
+    """Judge one mention. Pure: same input, same verdict; no I/O."""
+    doc = prepare(mention.text, mention.title)
+    lang_code = detect_language(doc.tokens, context.stopwords, context.default_language,
+                                mention.lang)
+    lex = context.lexicons[lang_code]
+    strong, ambiguous = context.identity.names_in(doc.lower)
+    unrelated = None if strong else _unrelated(doc, lex, context, ambiguous)
+    if unrelated:
+        return Verdict(Severity.NONE, 0.0, (), (unrelated,))
+    signals = collect_signals(doc, lex, mention, context, named=bool(strong or ambiguous))
+    return _decide(signals, mention, doc, context)
+
+
+def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | None) -> str | None:
+    """A reason when the post is not about the institution (exclusion word, or an ambiguous
+    name without any school context), else None."""
+    excluded = ctx.identity.excluded_word(doc.lower)
+    if excluded:
+        return reason("excluded", ctx.language, term=excluded)
+    if ambiguous is None:
+        return None
+    if lex.terms["school"].find(doc.tokens):
+        return None
+    if any(word in doc.lower for word in ctx.identity.context_words):
+        return None
+    return reason("unrelated", ctx.language, term=ambiguous)
+
+
+def _score(active: Sequence[Signal], ctx: ClassifierContext) -> float:
+    weights = ctx.settings.weights
+    attention = [s for s in active if s.category in ATTENTION_CATEGORIES]
+    base = noisy_or(weights[s.category] * s.strength for s in attention)
+    reach = next((s for s in active if s.category == "reach"), None)
+    if reach is not None and attention:
+        base += (1.0 - base) * ctx.settings.reach_boost * reach.strength
+    info = max((weights[s.category] * s.strength for s in active
+                if s.category not in ATTENTION_CATEGORIES), default=0.0)
+    return min(1.0, max(base, info))
+
+
+def _base_severity(active: Sequence[Signal], score: float, ctx: ClassifierContext) -> Severity:
+    cs = ctx.settings
+    if score >= cs.attention_threshold and any(s.category in ATTENTION_CATEGORIES for s in active):
+        return Severity.ATTENTION
+    if active or score >= cs.info_threshold:
+        return Severity.INFO
+    return Severity.NONE
+
+
+def _decide(signals: Sequence[Signal], mention: Mention, doc: Doc,
+            ctx: ClassifierContext) -> Verdict:
+    cs, lang = ctx.settings, ctx.language
+    active = sorted((s for s in signals if s.strength >= cs.category_threshold
+                     or (s.category == "reach" and s.strength > 0)),
+                    key=lambda s: -s.strength)
+    if all(s.category == "reach" for s in active):
+        active = []
+    score = _score(active, ctx)
+    categories = tuple(s.category for s in active)
+    reasons = [r for s in active for r in s.reasons]
+    severity = _base_severity(active, score, ctx)
+    severity, rule_reason = apply_rules(cs.rules, severity, categories,
+                                        mention.author_followers or 0, score, lang)
+    if rule_reason:
+        reasons.insert(0, rule_reason)
+    severity = _apply_model(severity, categories, doc, ctx, reasons)
+    if ctx.identity.is_own(mention.author) and severity.rank > cs.own_accounts_max.rank:
+        severity = cs.own_accounts_max
+        reasons.insert(0, reason("own_account", lang, term=mention.author,
+                                 severity=severity_name(severity.value, lang)))
+    unique = tuple(dict.fromkeys(reasons))[:MAX_REASONS]
+    return Verdict(severity, round(score, 3), categories, unique)
+
+
+def _apply_model(severity: Severity, categories: Sequence[str], doc: Doc,
+                 ctx: ClassifierContext, reasons: list[str]) -> Severity:
+    model = ctx.model
+    if model is None:
+        return severity
+    ms = ctx.settings.model
+    probability = model.predict_proba(doc.tokens)
+    adjusted = adjust_severity(severity, probability, categories, raise_at=ms.raise_at,
+                               lower_at=ms.lower_at, protect=ms.protect)
+    if adjusted is not severity:
+        reasons.append(reason("model", ctx.language, score=format_score(probability, ctx.language)))
+    return adjusted

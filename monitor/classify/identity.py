@@ -1,0 +1,94 @@
+"""Who the institution is: its names, handles and own accounts, compiled for the classifier.
+
+Used for two questions: is a post about *this* institution at all (an ambiguous name such as
+"Curio" also means a curiosity, an antique cabinet or a hotel brand), and does an author pose
+as the institution without being one of its own accounts (impersonation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.classify.text import normalise_name
+from monitor.config import InstitutionSettings
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
+
+
+def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    cleaned = sorted({w.lower().lstrip("@#") for w in words if w.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(re.escape(w) for w in cleaned)
+    return re.compile(rf"(?<![\w@#])[@#]?({alternatives})(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    strong: re.Pattern[str] | None  # unambiguous names, handles, hashtags
+    ambiguous: re.Pattern[str] | None  # names that need school context
+    context_words: frozenset[str]
+    exclude: tuple[str, ...]
+    own: frozenset[str]  # normalised own accounts and handles
+    lookalike_targets: tuple[str, ...]  # normalised names/handles an impostor would copy
+
+    @classmethod
+    def from_institution(cls, inst: InstitutionSettings) -> Identity:
+        ambiguous = {a.lower() for a in inst.ambiguous_aliases}
+        strong = tuple(n for n in (*inst.all_names, *inst.handles, *inst.hashtags)
+                       if n.lower().lstrip("@#") not in ambiguous)
+        own = frozenset(normalise_name(a) for a in (*inst.own_accounts, *inst.handles)) - {""}
+        targets = {normalise_name(n) for n in (*inst.all_names, *inst.handles)}
+        return cls(
+            strong=_word_regex(strong),
+            ambiguous=_word_regex(tuple(inst.ambiguous_aliases)),
+            context_words=frozenset(w.lower() for w in inst.context_words),
+            exclude=tuple(w.lower() for w in inst.exclude_words),
+            own=own,
+            lookalike_targets=tuple(sorted(t for t in targets if len(t) >= 4)),
+        )
+
+    def is_own(self, author: str | None) -> bool:
+        return bool(author) and normalise_name(author or "") in self.own
+
+    def names_in(self, lower: str) -> tuple[str | None, str | None]:
+        """(first strong name found, first ambiguous name found) in lower-cased text."""
+        strong = self.strong.search(lower) if self.strong else None
+        ambiguous = self.ambiguous.search(lower) if self.ambiguous else None
+        return (strong.group(1) if strong else None, ambiguous.group(1) if ambiguous else None)
+
+    def excluded_word(self, lower: str) -> str | None:
+        return next((w for w in self.exclude if w in lower), None)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def lookalike_strength(identity: Identity, author: str | None) -> float:
+    """How strongly ``author`` imitates the institution's names or handles (0 if it is its own)."""
+    if not author or not identity.own or identity.is_own(author):
+        return 0.0
+    plain = normalise_name(author)
+    folded = normalise_name(author.lower().translate(_LEET))
+    best = 0.0
+    for target in identity.lookalike_targets:
+        if folded == target:
+            best = max(best, 0.9 if plain != target or target in identity.own else 0.7)
+        elif len(target) >= 5 and _distance(folded, target, 2) <= 2:
+            best = max(best, 0.8)
+        elif target in folded:
+            best = max(best, 0.4)
+    return best

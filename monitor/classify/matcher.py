@@ -1,0 +1,96 @@
+"""Fast term matching over tokens: exact words, ``prefix*``, ``*suffix`` and multi-word phrases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One lexicon match: the token position, the text as written, and the entry's weight."""
+
+    pos: int
+    text: str
+    weight: float
+    length: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatcher:
+    """Compiled lexicon entries. Build with :meth:`compile`; match with :meth:`find`."""
+
+    exact: Mapping[str, float]
+    phrases: Mapping[str, float]
+    phrase_heads: frozenset[str]
+    prefixes: tuple[tuple[str, float], ...]
+    suffixes: tuple[tuple[str, float], ...]
+    max_words: int
+
+    @classmethod
+    def compile(cls, entries: Mapping[str, float]) -> TermMatcher:
+        exact: dict[str, float] = {}
+        phrases: dict[str, float] = {}
+        prefixes: dict[str, float] = {}
+        suffixes: dict[str, float] = {}
+        for term, weight in entries.items():
+            key = " ".join(term.lower().split())
+            if not key:
+                continue
+            if " " in key:
+                phrases[key] = weight
+            elif key.endswith("*") and len(key) > 2:
+                prefixes[key[:-1]] = weight
+            elif key.startswith("*") and len(key) > 2:
+                suffixes[key[1:]] = weight
+            else:
+                exact[key] = weight
+        return cls(
+            exact=exact,
+            phrases=phrases,
+            phrase_heads=frozenset(p.split(" ", 1)[0] for p in phrases),
+            prefixes=tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[0]))),
+            suffixes=tuple(sorted(suffixes.items(), key=lambda kv: -len(kv[0]))),
+            max_words=max((p.count(" ") + 1 for p in phrases), default=1),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.phrases or self.prefixes or self.suffixes)
+
+    def find(self, tokens: Sequence[str]) -> list[Hit]:
+        """Every match, left to right; a phrase match wins over a word match at the same spot."""
+        hits: list[Hit] = []
+        exact, heads = self.exact, self.phrase_heads
+        pre = tuple(p for p, _ in self.prefixes)
+        suf = tuple(s for s, _ in self.suffixes)
+        skip_until = 0
+        for i, tok in enumerate(tokens):
+            if i < skip_until:
+                continue
+            if tok in heads:
+                phrase = self._phrase_at(tokens, i)
+                if phrase is not None:
+                    hits.append(phrase)
+                    skip_until = i + phrase.length
+                    continue
+            weight = exact.get(tok)
+            if weight is None and pre and tok.startswith(pre):
+                weight = next(w for p, w in self.prefixes if tok.startswith(p))
+            if weight is None and suf and tok.endswith(suf) and tok not in exact:
+                weight = next(w for s, w in self.suffixes if tok.endswith(s))
+            if weight is not None:
+                hits.append(Hit(i, tok, weight))
+        return hits
+
+    def _phrase_at(self, tokens: Sequence[str], i: int) -> Hit | None:
+        for n in range(min(self.max_words, len(tokens) - i), 1, -1):
+            text = " ".join(tokens[i:i + n])
+            weight = self.phrases.get(text)
+            if weight is not None:
+                return Hit(i, text, weight, n)
+        return None
+
+
+def strongest(hits: Sequence[Hit]) -> Hit | None:
+    """The hit with the largest absolute weight (first one on ties)."""
+    return max(hits, key=lambda h: abs(h.weight), default=None)

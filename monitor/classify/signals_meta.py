@@ -1,0 +1,124 @@
+"""Signals that look beyond plain words: personal data, media links, look-alike accounts,
+reach, news domains and direct questions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from monitor.classify.lexicon import Lexicon
+from monitor.classify.matcher import Hit
+from monitor.classify.pii import find_pii
+from monitor.classify.reasons import format_int, reason
+from monitor.classify.signals import Signal, noisy_or
+from monitor.classify.text import Doc
+
+MEDIA_SOURCES = {"youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
+MEDIA_WORDS = {"youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram",
+               "insta": "Instagram", "snapchat": "Snapchat", "snap": "Snapchat",
+               "reels": "Instagram"}
+_PLATFORM_NAMES = {"youtube.com": "YouTube", "youtu.be": "YouTube", "tiktok.com": "TikTok",
+                   "vm.tiktok.com": "TikTok", "instagram.com": "Instagram",
+                   "snapchat.com": "Snapchat"}
+
+
+def domain_of(url: str) -> str:
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.").removeprefix("m.")
+
+
+def _matching_domain(urls: Sequence[str], domains: Sequence[str]) -> str | None:
+    for url in urls:
+        host = domain_of(url)
+        for domain in domains:
+            if host == domain or host.endswith(f".{domain}"):
+                return domain
+    return None
+
+
+def confidential_signal(doc: Doc, word_hits: Sequence[Hit], lang: str) -> Signal | None:
+    findings = find_pii(doc.lower)
+    weights = [f.strength for f in findings] + [h.weight for h in word_hits]
+    strength = noisy_or(weights)
+    if strength <= 0:
+        return None
+    reasons = [reason(f.kind, lang, term=f.masked) for f in findings[:2]]
+    reasons += [reason("confidential", lang, term=h.text)
+                for h in sorted(word_hits, key=lambda h: -h.weight)[:1] if h.weight > 0]
+    return Signal("confidential", strength, tuple(reasons))
+
+
+def press_signal(hits: Sequence[Hit], urls: Sequence[str], domains: Sequence[str],
+                 lang: str) -> Signal | None:
+    weights = [h.weight for h in hits]
+    reasons = [reason("press", lang, term=h.text)
+               for h in sorted(hits, key=lambda h: -h.weight)[:2] if h.weight > 0]
+    domain = _matching_domain(urls, domains)
+    if domain:
+        weights.append(0.4)
+        reasons.append(reason("press_domain", lang, term=domain))
+    strength = noisy_or(weights)
+    return Signal("press", strength, tuple(reasons)) if strength > 0 else None
+
+
+def media_platform(doc: Doc, urls: Sequence[str], source: str, domains: Sequence[str]) -> str | None:
+    if source.lower() in MEDIA_SOURCES:
+        return MEDIA_SOURCES[source.lower()]
+    domain = _matching_domain(urls, domains)
+    if domain:
+        return _PLATFORM_NAMES.get(domain, domain)
+    return next((MEDIA_WORDS[t] for t in doc.tokens if t in MEDIA_WORDS), None)
+
+
+def student_media_signal(platform: str | None, students: Sequence[Hit],
+                         filming: Sequence[Hit], lang: str) -> Signal | None:
+    if not students:
+        return None
+    film = noisy_or(h.weight for h in filming)
+    if platform:
+        strength = 0.65 + 0.3 * film
+    elif film:
+        strength, platform = 0.45 * film, "video"
+    else:
+        return None
+    cue = students[0].text
+    return Signal("student_media", strength,
+                  (reason("student_media", lang, term=platform, cue=cue),))
+
+
+def impersonation_signal(lookalike: float, author: str | None, cues: Sequence[Hit],
+                         lang: str) -> Signal | None:
+    if lookalike <= 0:
+        return None
+    strength = noisy_or([lookalike, *(h.weight for h in cues)])
+    reasons = [reason("impersonation", lang, term=author)]
+    reasons += [reason("impersonation_cue", lang, term=h.text) for h in cues[:1]]
+    return Signal("impersonation", strength, tuple(reasons))
+
+
+def reach_signal(followers: int | None, low: int, full: int, lang: str) -> Signal | None:
+    """Log-scaled: ``low`` followers -> 0, ``full`` followers or more -> 1."""
+    if not followers or followers < low:
+        return None
+    strength = min(1.0, math.log10(followers / low) / math.log10(full / low))
+    return Signal("reach", max(strength, 0.05),
+                  (reason("reach", lang, count=format_int(followers, lang)),))
+
+
+def question_signal(doc: Doc, lex: Lexicon, topics: Sequence[Hit], direct: bool,
+                    lang: str) -> Signal | None:
+    asks = doc.questions > 0 or bool(lex.question_phrases.find(doc.tokens)) or (
+        bool(doc.tokens) and doc.tokens[0] in lex.question_starts and doc.exclamations == 0)
+    if not asks:
+        return None
+    topic = noisy_or(h.weight for h in topics)
+    strength = min(1.0, 0.3 + 0.6 * topic + (0.3 if direct else 0.0))
+    reasons = [reason("question", lang, term=h.text)
+               for h in sorted(topics, key=lambda h: -h.weight)[:1]]
+    if direct:
+        reasons.append(reason("question_direct", lang))
+    return Signal("question", strength, tuple(reasons))

@@ -1,0 +1,67 @@
+"""Text preparation shared by every detector: one pass of normalisation and tokenisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
+_TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*", re.UNICODE)
+_EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF))
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A mention's text, prepared once: lower-cased tokens without URLs, plus the URLs."""
+
+    raw: str
+    lower: str
+    tokens: tuple[str, ...]
+    urls: tuple[str, ...]
+    emojis: frozenset[str]
+    exclamations: int
+    questions: int
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents (``één`` -> ``een``) so lexicons need one spelling."""
+    lowered = text.lower().replace("’", "'")
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _emojis(text: str) -> frozenset[str]:
+    if text.isascii():
+        return frozenset()
+    found = set()
+    for ch in text:
+        code = ord(ch)
+        if any(lo <= code <= hi for lo, hi in _EMOJI_RANGES):
+            found.add(ch)
+    return frozenset(found)
+
+
+def prepare(text: str, title: str | None = None) -> Doc:
+    """Build a :class:`Doc` from a mention's title and text."""
+    raw = f"{title}. {text}" if title else text
+    urls = tuple(_URL.findall(raw))
+    without_urls = _URL.sub(" ", raw) if urls else raw
+    lower = _fold(without_urls)
+    tokens = tuple(t.lstrip("#").strip("'-") for t in _TOKEN.findall(lower))
+    return Doc(
+        raw=raw,
+        lower=lower,
+        tokens=tuple(t for t in tokens if t),
+        urls=urls,
+        emojis=_emojis(raw),
+        exclamations=raw.count("!"),
+        questions=raw.count("?"),
+    )
+
+
+def normalise_name(value: str) -> str:
+    """``"@Curio_MBO "`` -> ``"curiombo"``: for comparing handles and display names."""
+    return re.sub(r"[^0-9a-z]", "", _fold(value))
