@@ -1,0 +1,206 @@
+"""``collect``: fetch outside any transaction, then store in ONE transaction.
+
+Per connector: insert new mentions (dedup by ``(source, external_id)``) -> classify the new ones ->
+save verdicts and flags -> save the cursor -> record the run. The cursor is committed with the rows
+it covers, never ahead of them, so a crash anywhere loses nothing and re-running duplicates nothing.
+A failing connector is recorded and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar, Protocol
+
+from monitor.errors import FetchError, StoreError
+from monitor.models import FetchResult, Mention, Verdict
+from monitor.store import Store
+from monitor.store import state as state_store
+from monitor.store.verdicts import mentions_by_id, save_verdicts
+
+log = logging.getLogger("monitor.pipeline")
+
+Classify = Callable[[Mention], Verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class Classifier:
+    """A classify function and the version recorded with its verdicts."""
+
+    classify: Classify
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class CollectOutcome:
+    name: str
+    ok: bool
+    fetched: int = 0
+    new: int = 0
+    flagged: int = 0
+    http_status: int | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    skipped: str | None = None  # why the run did not happen (e.g. rate limited until ...)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """The one log line per run."""
+        if self.skipped:
+            return f"{self.name}: skipped ({self.skipped})"
+        if not self.ok:
+            return f"{self.name}: FAILED after {self.seconds:.1f}s: {self.error}"
+        status = f", HTTP {self.http_status}" if self.http_status else ""
+        warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        return (f"{self.name}: ok, fetched {self.fetched}, new {self.new}, flagged {self.flagged}"
+                f"{status}{warn} in {self.seconds:.1f}s")
+
+
+class Source(Protocol):
+    """What the pipeline needs of a connector (see ``connectors.base.Connector``)."""
+
+    name: str
+    kind: ClassVar[str]
+
+    def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult: ...
+
+
+def _annotate(mentions: Iterable[Mention], matcher: object | None) -> list[Mention]:
+    """Record which alias matched (for highlighting), unless the connector already did."""
+    out = []
+    for m in mentions:
+        if matcher is not None and not (m.extra or {}).get("matched_alias"):
+            found = matcher.match(f"{m.title or ''}\n{m.text}")  # type: ignore[attr-defined]
+            if found is not None:
+                m = replace(m, extra={**(m.extra or {}), "matched_alias": found.alias})
+        out.append(m)
+    return out
+
+
+def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
+                 classifier: Classifier | None, matcher: object | None) -> tuple[int, int]:
+    """The one transaction. Returns ``(new, flagged)``."""
+    now = datetime.now(UTC)
+    mentions = _annotate(result.mentions, matcher)
+    with store.transaction() as conn:
+        inserted = store.insert_new(mentions, conn=conn)
+        flagged = 0
+        if classifier is not None and inserted.new_ids:
+            verdicts = [(mid, classifier.classify(m))
+                        for mid, m in mentions_by_id(conn, inserted.new_ids)]
+            save_verdicts(conn, verdicts, version=classifier.version, now=now)
+            flagged = sum(1 for _, v in verdicts if v.flagged)
+        state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
+                                 status=result.http_status, new=len(inserted.new_ids), now=now)
+        state_store.record_run(conn, state_store.RunRecord(
+            connector=source.name, started_at=started, finished_at=now, ok=True,
+            http_status=result.http_status, fetched=len(mentions), new=len(inserted.new_ids),
+            warnings=result.warnings))
+    return len(inserted.new_ids), flagged
+
+
+def record_failure(store: Store, source: Source, exc: BaseException, *, started: datetime) -> str:
+    """Count a failed run; the cursor stays where it was. Returns the error line."""
+    now = datetime.now(UTC)
+    status = exc.status if isinstance(exc, FetchError) else None
+    retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+    if isinstance(exc, FetchError) and f"{source.name}:" in str(exc):
+        message = str(exc)  # connectors already say which source and request
+    else:
+        message = f"{source.kind}:{source.name}: {type(exc).__name__}: {exc}"
+    not_before = now + timedelta(seconds=retry_after) if retry_after else None
+    with store.transaction() as conn:
+        state_store.save_failure(conn, source.name, source.kind, status=status, error=message,
+                                 not_before=not_before, now=now)
+        state_store.record_run(conn, state_store.RunRecord(
+            connector=source.name, started_at=started, finished_at=now, ok=False,
+            http_status=status, error=message))
+    return message
+
+
+def _blocked_until(store: Store, source: Source, now: datetime) -> datetime | None:
+    with store.reading() as conn:
+        current = state_store.get_state(conn, source.name)
+    if current and current.not_before and current.not_before > now:
+        return current.not_before
+    return None
+
+
+def _cursor(store: Store, source: Source) -> dict[str, str] | None:
+    with store.reading() as conn:
+        current = state_store.get_state(conn, source.name)
+    return dict(current.cursor) if current and current.cursor else None
+
+
+def fetch_safely(source: Source, cursor: dict[str, str] | None) -> FetchResult | BaseException:
+    """Run ``fetch``; the one broad ``except`` per connector run lives here."""
+    try:
+        return source.fetch(cursor)
+    except Exception as exc:  # isolate every connector from every other
+        return exc
+
+
+def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, started: datetime,
+            t0: float, classifier: Classifier | None, matcher: object | None) -> CollectOutcome:
+    try:
+        if isinstance(fetched, BaseException):
+            error = record_failure(store, source, fetched, started=started)
+            status = fetched.status if isinstance(fetched, FetchError) else None
+            return CollectOutcome(source.name, False, http_status=status, error=error,
+                                  seconds=time.monotonic() - t0)
+        new, flagged = store_result(store, source, fetched, started=started, classifier=classifier,
+                                    matcher=matcher)
+    except StoreError as exc:
+        return CollectOutcome(source.name, False, error=f"{source.name}: {exc}",
+                              seconds=time.monotonic() - t0)
+    except Exception as exc:  # e.g. a classifier bug: the transaction rolled back; say so
+        return _failed_after_fetch(store, source, exc, started, t0)
+    return CollectOutcome(source.name, True, fetched=len(fetched.mentions), new=new,
+                          flagged=flagged, http_status=fetched.http_status,
+                          warnings=fetched.warnings, seconds=time.monotonic() - t0)
+
+
+def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: datetime,
+                        t0: float) -> CollectOutcome:
+    log.exception("%s: storing the fetched items failed; nothing was stored", source.name)
+    try:
+        error = record_failure(store, source, exc, started=started)
+    except StoreError as store_exc:
+        error = f"{source.name}: {exc}; and recording the failure failed: {store_exc}"
+    return CollectOutcome(source.name, False, error=error, seconds=time.monotonic() - t0)
+
+
+def collect(store: Store, source: Source, *, classifier: Classifier | None = None,
+            matcher: object | None = None, force: bool = False) -> CollectOutcome:
+    """Collect one connector now (unless it is rate limited and ``force`` is false)."""
+    return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force)[0]
+
+
+def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classifier | None = None,
+                 matcher: object | None = None, force: bool = False, workers: int = 8,
+                 on_done: Callable[[CollectOutcome], None] | None = None) -> list[CollectOutcome]:
+    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn."""
+    now = datetime.now(UTC)
+    outcomes: dict[str, CollectOutcome] = {}
+    runnable: list[Source] = []
+    for source in sources:
+        blocked = None if force else _blocked_until(store, source, now)
+        if blocked:
+            outcomes[source.name] = CollectOutcome(source.name, True,
+                                                   skipped=f"rate limited until {blocked:%H:%M} UTC")
+        else:
+            runnable.append(source)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(runnable) or 1))) as pool:
+        futures: list[tuple[Source, Future[FetchResult | BaseException], float]] = [
+            (s, pool.submit(fetch_safely, s, _cursor(store, s)), time.monotonic()) for s in runnable]
+        for source, future, t0 in futures:
+            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher)
+            outcomes[source.name] = outcome
+            log.info(outcome.summary())
+            if on_done is not None:
+                on_done(outcome)
+    return [outcomes[s.name] for s in sources]
