@@ -1,0 +1,72 @@
+"""``signaleer classify FILE.jsonl``: one verdict per input line, as JSON lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from monitor.cli.common import handle_errors, settings_from
+
+if TYPE_CHECKING:
+    from monitor.classify import ClassifierContext
+    from monitor.classify.jsonl import Line
+
+
+def verdict_record(line: Line, context: ClassifierContext) -> dict[str, Any]:
+    """The output object for one input line: the verdict, or an error for that line."""
+    from monitor.classify import classify
+    from monitor.classify.jsonl import mention_from_record
+    from monitor.errors import InputError
+
+    out: dict[str, Any] = {"line": line.number}
+    record: Mapping[str, Any] = line.record or {}
+    if "id" in record:
+        out["id"] = record["id"]
+    if line.record is None:
+        return {**out, "error": line.error}
+    try:
+        mention = mention_from_record(line.record, line.number)
+    except InputError as exc:
+        return {**out, "error": str(exc)}
+    verdict = classify(mention, context)
+    return {**out, "severity": verdict.severity.value, "score": verdict.score,
+            "categories": list(verdict.categories), "reasons": list(verdict.reasons)}
+
+
+@click.command("classify")
+@click.argument("file", type=click.File("r", encoding="utf-8", lazy=False))
+@click.option("--language", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of the reasons (default: classifier.language, else digest.language).")
+@click.pass_context
+@handle_errors
+def classify_cmd(ctx: click.Context, file: TextIO, language: str | None) -> None:
+    """Classify mentions from a JSON-lines FILE ('-' for stdin); print one verdict per line.
+
+    Each input line is a mention object; only "text" is required ("id", "source", "url",
+    "published_at", "author", "author_followers", "title" and "lang" are used when present).
+    Each output line has the input's "line" and "id", plus "severity", "score", "categories"
+    and "reasons" - or an "error" for a line that could not be read.
+
+    \b
+    Example:
+      signaleer classify mentions.jsonl > verdicts.jsonl
+      echo '{"id": 1, "text": "Brand bij Curio in Breda, school ontruimd"}' | signaleer classify -
+    """
+    import json
+
+    from monitor.classify import ClassifierContext
+    from monitor.classify.jsonl import read_lines
+
+    context = ClassifierContext.from_settings(settings_from(ctx))
+    if language:
+        context = context.with_language(language)
+    errors = 0
+    for line in read_lines(file):
+        record = verdict_record(line, context)
+        errors += "error" in record
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if errors:
+        click.echo(f"signaleer: {errors} line(s) could not be classified (see \"error\")",
+                   err=True)
