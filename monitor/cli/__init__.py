@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "search": "monitor.cli.search_cmd:search",
     "show": "monitor.cli.show_cmd:show",
     "demo": "monitor.cli.demo_cmd:demo",
+    "collect": "monitor.cli.collect_cmd:collect",
+    "sources": "monitor.cli.collect_cmd:sources",
     "classify": "monitor.cli.classify_cmd:classify_cmd",
     "classifier": "monitor.cli.classifier_cmd:classifier",
 }

@@ -57,6 +57,12 @@ def local_time(value: datetime, tz: tzinfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def short_time(value: datetime, tz: tzinfo) -> str:
+    """``25-11 14:05`` this year, else ``2025-11-25``: fits narrow terminals."""
+    local = value.astimezone(tz)
+    return local.strftime("%d-%m %H:%M") if local.year == datetime.now(tz).year else f"{local:%Y-%m-%d}"
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -70,14 +76,17 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
     if not items:
         console.print("no mentions found" + (f" for {query!r}" if query else ""), markup=False)
         return
-    table = Table(show_lines=False, expand=False)
-    for name, style in (("id", "bold"), ("when", ""), ("source", ""), ("author", ""),
-                        ("flag", ""), ("text", "")):
-        table.add_column(name, style=style or None, overflow="fold")
+    table = Table(show_lines=False, expand=True)
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("author", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("flag", no_wrap=True)
+    table.add_column("text", ratio=1, overflow="fold")
     for item in items:
         verdict = item.verdict
         flag = verdict.severity.value if verdict and verdict.flagged else ""
-        table.add_row(str(item.id), local_time(item.mention.published_at, tz),
+        table.add_row(str(item.id), short_time(item.mention.published_at, tz),
                       item.mention.source, _escape(item.mention.author or ""), flag,
                       _escape(excerpt(item.mention.title or item.mention.text)))
     console.print(table)

@@ -1,0 +1,37 @@
+"""What ``signaleer demo`` prints after the run."""
+
+from __future__ import annotations
+
+from monitor.cli.render import print_table
+from monitor.demo import DEMO_INSTITUTION, DemoReport
+from monitor.search import SearchFilters, search
+from monitor.store import Store
+
+
+def show_demo(report: DemoReport) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rich.console import Console
+
+    out = Console(highlight=False)
+    tz = ZoneInfo("Europe/Amsterdam")
+    out.print(f"  imported {report.imported} sample social-media posts", markup=False)
+    with Store.open(report.database_url) as store, store.reading() as conn:
+        flagged = search(conn, None, SearchFilters(min_severity=None, flagged=True, limit=20))
+        found = search(conn, DEMO_INSTITUTION["name"], SearchFilters(limit=5))
+    out.rule("Flagged for M&C, with reasons")
+    for item in flagged:
+        v = item.verdict
+        if v is None or not v.flagged:
+            continue
+        head = f"#{item.id} {v.severity.value.upper()} [{', '.join(v.categories)}] "
+        out.print(head + f"{item.mention.author or item.mention.source}: "
+                  + " ".join(item.mention.text.split())[:110], markup=False)
+        for reason in v.reasons:
+            out.print(f"    - {reason}", markup=False)
+    out.rule("signaleer search curio")
+    print_table(found, tz, "curio")
+    if report.digest_path:
+        out.print(f"Digest written to {report.digest_path}", markup=False)
+    out.print(f"Try: SIGNALEER_DATABASE_URL={report.database_url} signaleer search 'rooster'",
+              markup=False)

@@ -1,0 +1,54 @@
+"""One collect pass over the chosen connectors: the shared job of ``collect`` and the daemon."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from monitor.config import Settings
+from monitor.pipeline import CollectOutcome, collect_many
+from monitor.runtime import build_classifier, build_matcher, build_sources, select_connectors
+from monitor.store import Store
+
+log = logging.getLogger("monitor.collect")
+
+
+def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, all_: bool = True,
+                force: bool = False, on_done: Callable[[CollectOutcome], None] | None = None
+                ) -> list[CollectOutcome]:
+    """Collect, classify and store; then let the urgent-alert hook run. Returns every outcome."""
+    chosen = select_connectors(settings, names, all_=all_)
+    sources = build_sources(settings, chosen)
+    outcomes = collect_many(store, sources, classifier=build_classifier(settings, store),
+                            matcher=build_matcher(settings), force=force, on_done=on_done)
+    after_collect(settings, store)
+    ok = sum(1 for o in outcomes if o.ok)
+    log.info("collect: %d/%d connectors ok, %d new, %d flagged", ok, len(outcomes),
+             sum(o.new for o in outcomes), sum(o.flagged for o in outcomes))
+    return outcomes
+
+
+def after_collect(settings: Settings, store: Store) -> None:
+    """Hooks that follow a collect: spike detection and urgent alerts, where installed."""
+    now = datetime.now(UTC)
+    for hook in _hooks():
+        try:
+            hook(settings, store, now)
+        except Exception:  # a hook must not turn a good collect into a failure
+            log.exception("after-collect hook %s failed", getattr(hook, "__name__", hook))
+
+
+def _hooks() -> list[Callable[[Settings, Store, datetime], object]]:
+    hooks: list[Callable[[Settings, Store, datetime], object]] = []
+    try:
+        from monitor.spikes_job import detect_and_store_spikes
+        hooks.append(detect_and_store_spikes)
+    except ImportError:
+        pass
+    try:
+        from monitor.alerts import send_pending_alerts
+        hooks.append(send_pending_alerts)
+    except ImportError:
+        pass
+    return hooks

@@ -1,0 +1,59 @@
+"""Build the working parts (connectors, classifier, matcher) from validated settings.
+
+Shared by the one-shot commands (``collect``, ``demo``) and the daemon, so both run one code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from monitor.config import ConnectorSettings, Settings
+from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from monitor.matching import Matcher
+    from monitor.pipeline import Classifier, Source
+    from monitor.store import Store
+
+
+def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
+                      ) -> list[ConnectorSettings]:
+    """The configured connectors to run: by name, or every enabled one with ``all_``."""
+    if names:
+        return [settings.connector(n) for n in names]
+    if all_:
+        return [c for c in settings.connectors if c.enabled]
+    raise ConfigError("name one or more connectors, or use --all")
+
+
+def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> list[Source]:
+    from connectors.base import load_connector
+
+    return [load_connector(c, settings.institution) for c in chosen]  # type: ignore[misc]
+
+
+def build_matcher(settings: Settings) -> Matcher:
+    from monitor.matching import Matcher
+
+    return Matcher.from_institution(settings.institution)
+
+
+def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
+    """Rules from config, plus the active learned model when the store has one."""
+    from monitor.classify import ClassifierContext, classify
+    from monitor.pipeline import Classifier
+
+    model = _active_model(store) if store is not None else None
+    context = ClassifierContext.from_settings(settings, model=model)
+    version = "rules" if model is None else f"rules+{getattr(model, 'version', 'model')}"
+    return Classifier(lambda mention: classify(mention, context), version)
+
+
+def _active_model(store: Store) -> object | None:
+    try:
+        from monitor.store.models import load_active_model
+    except ImportError:
+        return None
+    with store.reading() as conn:
+        return load_active_model(conn)
