@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "demo": "monitor.cli.demo_cmd:demo",
     "collect": "monitor.cli.collect_cmd:collect",
     "sources": "monitor.cli.collect_cmd:sources",
+    "triage": "monitor.cli.triage_cmd:triage",
+    "reclassify": "monitor.cli.triage_cmd:reclassify",
+    "audit": "monitor.cli.triage_cmd:audit",
     "classify": "monitor.cli.classify_cmd:classify_cmd",
     "classifier": "monitor.cli.classifier_cmd:classifier",
 }

@@ -9,7 +9,7 @@ import click
 from monitor.cli.common import CliError, handle_errors, open_store, settings_from
 
 
-def _when(value: str | None, option: str, tz: object) -> datetime | None:
+def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
     """``2026-03-01`` or an ISO 8601 date-time; local dates are in the configured time zone."""
     if value is None:
         return None
@@ -66,7 +66,7 @@ def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], sinc
     settings = settings_from(ctx)
     tz = settings.institution.tz
     filters = SearchFilters(
-        sources=sources, since=_when(since, "--since", tz), until=_when(until, "--until", tz),
+        sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),
         authors=authors, flagged=flagged,
         min_severity=Severity.parse(severity) if severity else None, status=status,
         langs=langs, categories=categories, limit=limit, sort=sort)

@@ -1,0 +1,46 @@
+"""Triage: M&C's judgement of a mention (relevant / not-relevant / handled), audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+
+from monitor.db import mentions, triage, verdicts
+from monitor.errors import InputError
+from monitor.store import audit
+
+STATUSES = ("relevant", "not-relevant", "handled")
+
+
+def add_triage(conn: Connection, mention_id: int, status: str, *, actor: str, note: str | None,
+               at: datetime) -> None:
+    if status not in STATUSES:
+        raise InputError(f"triage status must be one of {', '.join(STATUSES)}, got {status!r}")
+    exists = conn.execute(select(mentions.c.id).where(mentions.c.id == mention_id)).first()
+    if not exists:
+        raise InputError(f"no mention with id {mention_id}")
+    conn.execute(insert(triage).values(mention_id=mention_id, status=status, actor=actor,
+                                       note=note, at=at))
+    audit.record(conn, actor=actor, action="triage", target=f"mention:{mention_id}",
+                 details={"status": status}, at=at)
+
+
+def labelled_examples(conn: Connection) -> Iterator[tuple[str, str | None, str, list[str]]]:
+    """``(text, title, label, categories)`` for every triaged mention, by its latest triage.
+
+    ``relevant`` and ``handled`` mean it needed attention; ``not-relevant`` means it did not.
+    """
+    t = triage.c
+    rows = conn.execute(
+        select(mentions.c.text, mentions.c.title, t.status, verdicts.c.categories, t.at, t.id,
+               mentions.c.id)
+        .join(triage, t.mention_id == mentions.c.id)
+        .outerjoin(verdicts, verdicts.c.mention_id == mentions.c.id)
+        .order_by(mentions.c.id, t.at, t.id))
+    current: dict[int, tuple[str, str | None, str, list[str]]] = {}
+    for text, title, status, categories, _at, _tid, mid in rows:
+        label = "none" if status == "not-relevant" else "attention"
+        current[mid] = (text, title, label, list(categories or []))
+    yield from current.values()
