@@ -1,0 +1,191 @@
+"""The Bluesky connector against a loopback XRPC server (createSession, refreshSession, search)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from connectors.bluesky import BlueskyConnector, jwt_expiry, post_web_url
+from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
+
+from .conftest import API, CURIO
+
+CREATE = "/xrpc/com.atproto.server.createSession"
+REFRESH = "/xrpc/com.atproto.server.refreshSession"
+SEARCH = "/xrpc/app.bsky.feed.searchPosts"
+DID = "did:plc:signaleerdemo000000000001"
+
+
+def load(name: str) -> Any:
+    return json.loads((API / "bluesky" / name).read_text(encoding="utf-8"))
+
+
+def jwt(exp: float, tag: str) -> str:
+    def part(obj: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'ES256K'})}.{part({'exp': int(exp), 'sub': DID, 'tag': tag})}.sig"
+
+
+def session_body(access: str, refresh: str, name: str = "createSession.json") -> Any:
+    return {**load(name), "accessJwt": access, "refreshJwt": refresh}
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNALEER_BLUESKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop")
+
+
+def make(httpserver: HTTPServer, **options: Any) -> BlueskyConnector:
+    conn = BlueskyConnector.from_config("bsky", {
+        "handle": "signaleer-curio.bsky.social", "base_url": httpserver.url_for("/"),
+        "queries": ["Curio"], **options}, CURIO)
+    conn.sleep = lambda _s: None
+    return conn
+
+
+def test_first_run_logs_in_and_searches(httpserver: HTTPServer) -> None:
+    access, refresh = jwt(time.time() + 7200, "a1"), jwt(time.time() + 86400 * 60, "r1")
+    httpserver.expect_request(
+        CREATE, method="POST",
+        json={"identifier": "signaleer-curio.bsky.social", "password": "abcd-efgh-ijkl-mnop"},
+    ).respond_with_json(session_body(access, refresh))
+    httpserver.expect_request(
+        SEARCH, headers={"Authorization": f"Bearer {access}"},
+        query_string={"q": "Curio", "limit": "50", "sort": "latest"},
+    ).respond_with_json(load("searchPosts-page1.json"))
+    result = make(httpserver).fetch(None)
+    first, second = result.mentions  # the snuff box "curio" is not us
+    assert first.source == "bluesky"
+    assert first.external_id == "at://did:plc:student0000000000000001/app.bsky.feed.post/3lbq2dxkxwc2a"
+    assert first.url == "https://bsky.app/profile/noor.bsky.social/post/3lbq2dxkxwc2a"
+    assert first.author == "@noor.bsky.social"
+    assert first.lang == "nl"
+    assert first.extra["like"] == 14 and first.extra["matched"] == "Curio"
+    assert first.published_at.isoformat() == "2026-11-25T08:01:00+00:00"
+    assert second.url == \
+        "https://bsky.app/profile/did:plc:ouder00000000000000000002/post/3lbq2bbbbbbb2"
+    cursor = result.new_cursor or {}
+    assert cursor["session_access"] == access and cursor["session_refresh"] == refresh
+    assert cursor["session_did"] == DID
+    assert cursor["q:Curio"] == "2026-11-25T08:01:02.431000Z"
+
+
+def test_valid_session_is_reused_and_pages_stop_at_the_cursor(httpserver: HTTPServer) -> None:
+    access = jwt(time.time() + 3600, "a")
+    cursor = {"session_did": DID, "session_access": access, "session_refresh": jwt(0, "r"),
+              "q:Curio": "2026-11-24T12:00:00Z"}
+    httpserver.expect_ordered_request(
+        SEARCH, query_string={"q": "Curio", "limit": "50", "sort": "latest",
+                              "since": "2026-11-24T12:00:00Z"},
+    ).respond_with_json(load("searchPosts-page1.json"))
+    httpserver.expect_ordered_request(
+        SEARCH, query_string={"q": "Curio", "limit": "50", "sort": "latest",
+                              "since": "2026-11-24T12:00:00Z", "cursor": "2"},
+    ).respond_with_json(load("searchPosts-page2.json"))
+    result = make(httpserver).fetch(cursor)
+    assert len(httpserver.log) == 2  # no login, no third page
+    assert len(result.mentions) == 4
+    assert (result.new_cursor or {})["session_access"] == access
+
+
+def test_expired_access_token_is_refreshed_not_relogged(httpserver: HTTPServer) -> None:
+    old_refresh = jwt(time.time() + 86400, "r-old")
+    new_access, new_refresh = jwt(time.time() + 7200, "a-new"), jwt(time.time() + 86400, "r-new")
+    httpserver.expect_request(
+        REFRESH, method="POST", headers={"Authorization": f"Bearer {old_refresh}"}
+    ).respond_with_json(session_body(new_access, new_refresh, "refreshSession.json"))
+    httpserver.expect_request(SEARCH, headers={"Authorization": f"Bearer {new_access}"}) \
+        .respond_with_json({"posts": []})
+    cursor = {"session_did": DID, "session_access": jwt(time.time() - 10, "a-old"),
+              "session_refresh": old_refresh}
+    result = make(httpserver).fetch(cursor)
+    assert [r.path for r, _ in httpserver.log] == [REFRESH, SEARCH]
+    assert (result.new_cursor or {})["session_refresh"] == new_refresh
+
+
+def test_server_side_expiry_triggers_refresh_then_retry(httpserver: HTTPServer) -> None:
+    stale, fresh = jwt(time.time() + 3600, "stale"), jwt(time.time() + 7200, "fresh")
+    httpserver.expect_request(SEARCH, headers={"Authorization": f"Bearer {stale}"}) \
+        .respond_with_json(load("error-ExpiredToken.json"), status=400)
+    httpserver.expect_request(REFRESH, method="POST").respond_with_json(
+        session_body(fresh, jwt(time.time() + 86400, "r2"), "refreshSession.json"))
+    httpserver.expect_request(SEARCH, headers={"Authorization": f"Bearer {fresh}"}) \
+        .respond_with_json(load("searchPosts-page1.json"))
+    cursor = {"session_did": DID, "session_access": stale, "session_refresh": "r1"}
+    assert len(make(httpserver).fetch(cursor).mentions) == 2
+
+
+def test_dead_refresh_token_falls_back_to_login(httpserver: HTTPServer) -> None:
+    access = jwt(time.time() + 7200, "a")
+    httpserver.expect_request(REFRESH, method="POST").respond_with_json(
+        load("error-ExpiredToken.json"), status=400)
+    httpserver.expect_request(CREATE, method="POST").respond_with_json(
+        session_body(access, jwt(time.time() + 86400, "r")))
+    httpserver.expect_request(SEARCH).respond_with_json({"posts": []})
+    cursor = {"session_did": DID, "session_access": jwt(1, "x"), "session_refresh": "dead"}
+    result = make(httpserver).fetch(cursor)
+    assert [r.path for r, _ in httpserver.log] == [REFRESH, CREATE, SEARCH]
+    assert (result.new_cursor or {})["session_access"] == access
+
+
+def test_wrong_password_is_fatal(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(CREATE, method="POST").respond_with_json(
+        load("error-AuthenticationRequired.json"), status=401)
+    with pytest.raises(FatalFetchError, match="login as signaleer-curio.bsky.social refused "
+                                              r"\(AuthenticationRequired\)") as info:
+        make(httpserver).fetch(None)
+    assert "abcd" not in str(info.value)
+
+
+def test_login_rate_limit_is_retriable(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(CREATE, method="POST").respond_with_json(
+        {"error": "RateLimitExceeded"}, status=429,
+        headers={"ratelimit-reset": str(int(time.time()) + 3000)})
+    with pytest.raises(RetriableFetchError) as info:
+        make(httpserver).fetch(None)
+    assert info.value.retry_after is not None and info.value.retry_after > 2000
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("<html>Service Unavailable</html>", "text/html"), ('{"posts": "nope"}', "application/json"),
+     ('{"posts": [', "application/json")],
+)
+def test_bad_search_bodies(httpserver: HTTPServer, body: str, content_type: str) -> None:
+    cursor = {"session_did": DID, "session_access": jwt(time.time() + 3600, "a"),
+              "session_refresh": "r"}
+    httpserver.expect_request(SEARCH).respond_with_data(body, content_type=content_type)
+    with pytest.raises(RetriableFetchError):
+        make(httpserver).fetch(cursor)
+
+
+def test_helpers() -> None:
+    assert jwt_expiry(jwt(1234, "x")) == 1234
+    assert jwt_expiry("not-a-jwt") is None
+    assert post_web_url("at://did:plc:x/app.bsky.feed.post/abc", "a.bsky.social") == \
+        "https://bsky.app/profile/a.bsky.social/post/abc"
+    assert post_web_url("at://did:plc:x/app.bsky.feed.like/abc", "a") == \
+        "at://did:plc:x/app.bsky.feed.like/abc"
+
+
+def test_config(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    with pytest.raises(ConfigError, match=r"options\.handle: required"):
+        BlueskyConnector.from_config("bsky", {}, CURIO)
+    with pytest.raises(ConfigError, match="secrets are not read from the config file"):
+        BlueskyConnector.from_config("bsky", {"handle": "h", "app_password": "pw"}, CURIO)
+    monkeypatch.delenv("SIGNALEER_BLUESKY_APP_PASSWORD")
+    with pytest.raises(ConfigError, match="app_password_file: required"):
+        BlueskyConnector.from_config("bsky", {"handle": "h"}, CURIO)
+    pw = tmp_path / "pw"
+    pw.write_text("from-file\n")
+    conn = BlueskyConnector.from_config("bsky", {"handle": "@h", "app_password_file": str(pw)},
+                                        CURIO)
+    assert conn.settings.password == "from-file" and conn.settings.handle == "h"
+    assert "from-file" not in repr(conn.settings)
+    assert conn.settings.queries == ("Curio", "ROC West-Brabant", "Curio mbo", "#curio",
+                                     "#curiombo")
