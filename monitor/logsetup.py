@@ -25,6 +25,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(verbose: int = 0, fmt: str = "text") -> None:
+    """Warnings only by default (one-shot commands print their own summary on stdout);
+    ``-v`` adds the per-run summary lines, ``-vv`` debug. The daemon logs at INFO at least."""
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
@@ -34,7 +36,5 @@ def configure_logging(verbose: int = 0, fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("monitor").setLevel(min(level, logging.INFO))
-    logging.getLogger("connectors").setLevel(min(level, logging.INFO))
     for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "urllib3"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
