@@ -63,12 +63,13 @@ def collect_signals(doc: Doc, lex: Lexicon, mention: Mention, ctx: ClassifierCon
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     signals = [
-        lexical_signal("crisis", terms["crisis"].find(t), lang),
+        lexical_signal("crisis", affirmed(terms["crisis"].find(t), t, lex), lang),
         lexical_signal("offensive", terms["offensive"].find(t), lang),
         press_signal(terms["press"].find(t), urls, cs.press_domains, lang),
         confidential_signal(doc, terms["confidential"].find(t), lang),
         _media(doc, lex, mention, urls, ctx),
-        impersonation_signal(lookalike, mention.author, terms["impersonation"].find(t), lang),
+        impersonation_signal(lookalike, mention.author, terms["impersonation"].find(t),
+                             terms["impersonation_report"].find(t), lang),
         reach_signal(mention.author_followers, cs.reach_min_followers,
                      cs.reach_full_followers, lang),
         *_tone(doc, lex, ctx, named),

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from monitor.config import Settings
 
 
+def _distinct_vocabularies(lexicons: Mapping[str, Lexicon]) -> dict[str, frozenset[str]]:
+    vocab = {lang: lex.vocabulary for lang, lex in lexicons.items()}
+    return {lang: words.difference(*(v for other, v in vocab.items() if other != lang))
+            for lang, words in vocab.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class ClassifierContext:
     """Build once (:meth:`from_settings`), then pass to :func:`classify` for every mention."""
@@ -25,6 +31,7 @@ class ClassifierContext:
     identity: Identity
     lexicons: Mapping[str, Lexicon]
     stopwords: Mapping[str, frozenset[str]]
+    vocabularies: Mapping[str, frozenset[str]]  # words only that language's lexicon has
     language: str  # language of the reasons: "nl" or "en"
     default_language: str  # guess for texts without clear language cues
     model: TrainedModel | None = None
@@ -48,6 +55,7 @@ class ClassifierContext:
             identity=Identity.from_institution(inst),
             lexicons=lexicons,
             stopwords={lang: lex.stopwords for lang, lex in lexicons.items()},
+            vocabularies=_distinct_vocabularies(lexicons),
             language=cs.language or language or "nl",
             default_language=cs.languages[0],
             model=model if cs.model.enabled else None,

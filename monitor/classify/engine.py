@@ -23,7 +23,7 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
     """Judge one mention. Pure: same input, same verdict; no I/O."""
     doc = prepare(mention.text, mention.title)
     lang_code = detect_language(doc.tokens, context.stopwords, context.default_language,
-                                mention.lang)
+                                mention.lang, context.vocabularies)
     lex = context.lexicons[lang_code]
     strong, ambiguous = context.identity.names_in(doc.lower)
     unrelated = None if strong else _unrelated(doc, lex, context, ambiguous)
@@ -34,18 +34,35 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
 
 
 def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | None) -> str | None:
-    """A reason when the post is not about the institution (exclusion word, or an ambiguous
-    name without any school context), else None."""
+    """A reason when the post is not about the institution, else None: an exclusion word, or
+    an ambiguous name used as a common noun ("een oude curio", "a curio cabinet") without any
+    school context. Otherwise matching's decision stands."""
     excluded = ctx.identity.excluded_word(doc.lower)
     if excluded:
         return reason("excluded", ctx.language, term=excluded)
-    if ambiguous is None:
+    if ambiguous is None or not _used_as_noun(doc.tokens, ambiguous, lex):
         return None
     if lex.terms["school"].find(doc.tokens):
         return None
     if any(word in doc.lower for word in ctx.identity.context_words):
         return None
     return reason("unrelated", ctx.language, term=ambiguous)
+
+
+def _used_as_noun(tokens: Sequence[str], name: str, lex: Lexicon) -> bool:
+    """Is ``name`` used as an ordinary word: an article or adjective before it, a noun after
+    it, a plural (``curios``, ``curio's``) or a compound (``curio-kast``)?"""
+    for i, tok in enumerate(tokens):
+        if tok == name:
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if before in lex.name_as_noun_before or after in lex.name_as_noun_after:
+                return True
+        elif tok.startswith(name):
+            rest = tok[len(name):]
+            if rest in ("s", "'s") or rest[1:] in lex.name_as_noun_after:
+                return True
+    return False
 
 
 def _score(active: Sequence[Signal], ctx: ClassifierContext) -> float:

@@ -16,6 +16,10 @@ from monitor.config import InstitutionSettings
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
 
 
+def _handle(value: str) -> str:
+    return value.strip().lstrip("@").lower()
+
+
 def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     cleaned = sorted({w.lower().lstrip("@#") for w in words if w.strip()}, key=len, reverse=True)
     if not cleaned:
@@ -30,7 +34,7 @@ class Identity:
     ambiguous: re.Pattern[str] | None  # names that need school context
     context_words: frozenset[str]
     exclude: tuple[str, ...]
-    own: frozenset[str]  # normalised own accounts and handles
+    own: frozenset[str]  # own accounts and handles: lower-case, without "@"
     lookalike_targets: tuple[str, ...]  # normalised names/handles an impostor would copy
 
     @classmethod
@@ -38,7 +42,7 @@ class Identity:
         ambiguous = {a.lower() for a in inst.ambiguous_aliases}
         strong = tuple(n for n in (*inst.all_names, *inst.handles, *inst.hashtags)
                        if n.lower().lstrip("@#") not in ambiguous)
-        own = frozenset(normalise_name(a) for a in (*inst.own_accounts, *inst.handles)) - {""}
+        own = frozenset(_handle(a) for a in (*inst.own_accounts, *inst.handles)) - {""}
         targets = {normalise_name(n) for n in (*inst.all_names, *inst.handles)}
         return cls(
             strong=_word_regex(strong),
@@ -50,7 +54,7 @@ class Identity:
         )
 
     def is_own(self, author: str | None) -> bool:
-        return bool(author) and normalise_name(author or "") in self.own
+        return bool(author) and _handle(author or "") in self.own
 
     def names_in(self, lower: str) -> tuple[str | None, str | None]:
         """(first strong name found, first ambiguous name found) in lower-cased text."""
@@ -83,10 +87,11 @@ def lookalike_strength(identity: Identity, author: str | None) -> float:
         return 0.0
     plain = normalise_name(author)
     folded = normalise_name(author.lower().translate(_LEET))
+    own = {normalise_name(a) for a in identity.own}
     best = 0.0
     for target in identity.lookalike_targets:
         if folded == target:
-            best = max(best, 0.9 if plain != target or target in identity.own else 0.7)
+            best = max(best, 0.9 if plain != target or target in own else 0.4)
         elif len(target) >= 5 and _distance(folded, target, 2) <= 2:
             best = max(best, 0.8)
         elif target in folded:

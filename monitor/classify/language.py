@@ -20,11 +20,13 @@ def detect_language(
     stopwords: Mapping[str, frozenset[str]],
     default: str,
     declared: str | None = None,
+    vocabularies: Mapping[str, frozenset[str]] | None = None,
 ) -> str:
     """Best guess among ``stopwords``' languages; ``declared`` (the source's tag) wins if usable.
 
-    Stopword hits count one point each, letter cues a quarter. Ties and empty texts give
-    ``default``: for a Dutch institution the safer guess.
+    Stopword hits count one point each. When that is not decisive, words only one language's
+    lexicon knows (``vocabularies``) count half a point and letter cues a quarter. Ties and
+    empty texts give ``default``: for a Dutch institution the safer guess.
     """
     if declared:
         short = declared.strip().lower()[:2]
@@ -37,6 +39,8 @@ def detect_language(
     top = sorted(scores.values(), reverse=True)
     if top[0] - top[1] < 1.0:
         for lang in scores:
+            vocab = (vocabularies or {}).get(lang, frozenset())
+            scores[lang] += 0.5 * sum(1 for tok in tokens if tok in vocab)
             scores[lang] += _char_score(tokens, _CHAR_CUES.get(lang, ()))
     best = max(scores, key=lambda lang: (scores[lang], lang == default))
     return best if scores[best] > 0 else default

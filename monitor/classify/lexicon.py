@@ -13,11 +13,11 @@ from monitor.errors import ConfigError
 
 TERM_GROUPS = (
     "crisis", "press", "offensive", "complaint", "praise", "question", "confidential",
-    "student", "filming", "school", "impersonation",
+    "student", "filming", "school", "impersonation", "impersonation_report",
 )
 LIST_GROUPS = (
     "negators", "contrast", "stopwords", "question_starts", "question_phrases",
-    "sarcasm_phrases", "repeat_cues",
+    "sarcasm_phrases", "repeat_cues", "name_as_noun_before", "name_as_noun_after",
 )
 AVAILABLE_LANGUAGES = ("nl", "en")
 
@@ -37,6 +37,16 @@ class Lexicon:
     question_phrases: TermMatcher
     sarcasm_phrases: TermMatcher
     repeat_cues: TermMatcher
+    name_as_noun_before: frozenset[str]
+    name_as_noun_after: frozenset[str]
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every plain word this lexicon knows (a hint for language detection)."""
+        words = set(self.sentiment.exact) | self.stopwords
+        for matcher in self.terms.values():
+            words.update(matcher.exact)
+        return frozenset(words)
 
 
 def read_lexicon_data(language: str) -> dict[str, Any]:
@@ -85,4 +95,6 @@ def build_lexicon(language: str, extensions: Mapping[str, Mapping[str, float]]) 
         question_phrases=phrases("question_phrases"),
         sarcasm_phrases=phrases("sarcasm_phrases"),
         repeat_cues=phrases("repeat_cues"),
+        name_as_noun_before=words("name_as_noun_before"),
+        name_as_noun_after=words("name_as_noun_after"),
     )

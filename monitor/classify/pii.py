@@ -15,6 +15,9 @@ _STUDENT_NO = re.compile(
     r"\s*[:#]?\s*(\d{5,9})\b")
 _EMAIL = re.compile(r"\b([a-z0-9._%+\-]+)@([a-z0-9.\-]+\.[a-z]{2,})\b")
 _MOBILE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s\-]?6(?:[\s\-]?\d){8}(?!\d)")
+_ADDRESS = re.compile(
+    r"\b[a-z][a-z\-]{2,}(?:straat|laan|weg|plein|singel|dreef|hof|kade|gracht|pad|steeg|dijk|"
+    r"markt|park|ring|street|road|avenue|lane)\s+\d{1,4}[a-z]?\b")
 _LANDLINE = re.compile(r"(?<!\d)0[1-9]\d[\s\-]?\d{3}[\s\-]?\d{4}(?!\d)")
 ROLE_MAILBOXES = frozenset({
     "info", "contact", "communicatie", "servicedesk", "studentenservice", "pers", "press",
@@ -26,7 +29,7 @@ ROLE_MAILBOXES = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class PiiFinding:
-    kind: str  # "bsn", "student_number", "email", "mobile", "phone"
+    kind: str  # "bsn", "student_number", "email", "mobile", "phone", "address"
     masked: str
     strength: float
 
@@ -73,9 +76,10 @@ def _last2(text: str) -> str:
 
 def find_pii(lower: str) -> list[PiiFinding]:
     """Every finding in lower-cased text, strongest first."""
-    if not any(ch.isdigit() for ch in lower) and "@" not in lower:
+    if "@" not in lower and not any(ch.isdigit() for ch in lower):
         return []
     found = _bsns(lower) + _emails(lower) + _phones(lower)
+    found += [PiiFinding("address", "…", 0.6) for _ in _ADDRESS.finditer(lower)][:1]
     found += [PiiFinding("student_number", f"…{m.group(1)[-2:]}", 0.7)
               for m in _STUDENT_NO.finditer(lower)]
     return sorted(found, key=lambda f: -f.strength)

@@ -22,6 +22,7 @@ _TEMPLATES: Mapping[str, Mapping[str, str]] = {
     "email": {"nl": "e-mailadres ({term})", "en": "e-mail address ({term})"},
     "mobile": {"nl": "mobiel nummer ({term})", "en": "mobile number ({term})"},
     "phone": {"nl": "telefoonnummer ({term})", "en": "phone number ({term})"},
+    "address": {"nl": "huisadres", "en": "home address"},
     "student_media": {"nl": "{term}-beeld met studenten ('{cue}')",
                       "en": "{term} footage involving students ('{cue}')"},
     "impersonation": {"nl": "account '{term}' lijkt op de instelling maar is geen eigen account",

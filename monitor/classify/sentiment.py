@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from monitor.classify.lexicon import Lexicon
 from monitor.classify.matcher import Hit
+from monitor.classify.text import BOUNDARY
 
 NEGATION_WINDOW = 3
 # "niet goed" is clearly negative; "niet slecht" is only mildly positive.
@@ -38,7 +39,7 @@ def sentiment_hits(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
 def is_negated(tokens: Sequence[str], pos: int, lex: Lexicon) -> bool:
     for j in range(pos - 1, max(-1, pos - 1 - NEGATION_WINDOW), -1):
         tok = tokens[j]
-        if tok in lex.contrast:
+        if tok == BOUNDARY or tok in lex.contrast:
             return False
         if tok in lex.negators:
             return True

@@ -81,7 +81,7 @@ class ClassifierSettings:
 
     language: str | None = None
     languages: tuple[str, ...] = ("nl", "en")
-    attention_threshold: float = 0.5
+    attention_threshold: float = 0.4
     info_threshold: float = 0.2
     category_threshold: float = 0.45
     negative_sentiment: float = -0.3

@@ -173,7 +173,7 @@ def parse_classifier(t: Mapping[str, Any]) -> ClassifierSettings:
     language = opt_str(t, f"{P}.language", "") or None
     if language not in (None, "nl", "en"):
         raise ConfigError(f"{P}.language: expected 'nl' or 'en', got {language!r}")
-    attention = _fraction(t, f"{P}.attention_threshold", 0.5)
+    attention = _fraction(t, f"{P}.attention_threshold", 0.4)
     info = _fraction(t, f"{P}.info_threshold", 0.2)
     if info > attention:
         raise ConfigError(f"{P}.info_threshold: must not exceed attention_threshold ({attention})")

@@ -16,7 +16,7 @@ from monitor.classify.text import Doc
 
 MEDIA_SOURCES = {"youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
 MEDIA_WORDS = {"youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram",
-               "insta": "Instagram", "snapchat": "Snapchat", "snap": "Snapchat",
+               "insta": "Instagram", "snapchat": "Snapchat",
                "reels": "Instagram"}
 _PLATFORM_NAMES = {"youtube.com": "YouTube", "youtu.be": "YouTube", "tiktok.com": "TikTok",
                    "vm.tiktok.com": "TikTok", "instagram.com": "Instagram",
@@ -91,13 +91,16 @@ def student_media_signal(platform: str | None, students: Sequence[Hit],
 
 
 def impersonation_signal(lookalike: float, author: str | None, cues: Sequence[Hit],
-                         lang: str) -> Signal | None:
-    if lookalike <= 0:
+                         reports: Sequence[Hit], lang: str) -> Signal | None:
+    """A look-alike author (strengthened by "official"/"click the link" cues), or a post that
+    reports a fake account ("nepaccount", "doet zich voor als")."""
+    reported = noisy_or(h.weight for h in reports)
+    if lookalike <= 0 and reported <= 0:
         return None
-    strength = noisy_or([lookalike, *(h.weight for h in cues)])
-    reasons = [reason("impersonation", lang, term=author)]
-    reasons += [reason("impersonation_cue", lang, term=h.text) for h in cues[:1]]
-    return Signal("impersonation", strength, tuple(reasons))
+    weights = [lookalike, reported, *(h.weight for h in cues)] if lookalike > 0 else [reported]
+    reasons = [reason("impersonation", lang, term=author)] if lookalike > 0 else []
+    reasons += [reason("impersonation_cue", lang, term=h.text) for h in (*reports, *cues)[:1]]
+    return Signal("impersonation", noisy_or(weights), tuple(reasons))
 
 
 def reach_signal(followers: int | None, low: int, full: int, lang: str) -> Signal | None:

@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
-_TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*", re.UNICODE)
+_TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*|[.!?;,:]+", re.UNICODE)
+BOUNDARY = "."  # stands for any run of sentence or clause punctuation in ``Doc.tokens``
 _EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF))
 
 
@@ -44,13 +45,19 @@ def _emojis(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _clean(token: str) -> str:
+    if token[0] in ".!?;,:":
+        return BOUNDARY
+    return token.lstrip("#").strip("'-")
+
+
 def prepare(text: str, title: str | None = None) -> Doc:
     """Build a :class:`Doc` from a mention's title and text."""
     raw = f"{title}. {text}" if title else text
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
     lower = _fold(without_urls)
-    tokens = tuple(t.lstrip("#").strip("'-") for t in _TOKEN.findall(lower))
+    tokens = tuple(_clean(t) for t in _TOKEN.findall(lower))
     return Doc(
         raw=raw,
         lower=lower,
