@@ -182,7 +182,7 @@ def test_since_id_too_old_starts_afresh(mocked: responses.RequestsMock) -> None:
 )
 def test_network_errors_are_retriable(mocked: responses.RequestsMock, body: Exception) -> None:
     mocked.get(SEARCH, body=body)
-    with pytest.raises(RetriableFetchError, match="x:x: GET api.twitter.com"):
+    with pytest.raises(RetriableFetchError, match=r"x:x: GET api\.twitter\.com"):
         make().fetch(None)
 
 
