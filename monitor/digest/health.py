@@ -1,0 +1,52 @@
+"""Source health for the digest: a source is healthy only if it runs *and* produces something.
+
+* failing: ``consecutive_failures >= digest.failing_after_runs``;
+* silent: no new item (or, if it never had one, no success) for ``digest.silent_after_hours``,
+  counted from its last new item, else its first run;
+* never-ran: configured and enabled, but it has no state row at all.
+
+When the config lists connectors, only enabled ones are judged (a disabled source is silent on
+purpose); with none configured (demo, tests) every source with state is judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from monitor.config import Settings
+from monitor.digest.model import SourceHealth
+from monitor.digest.text import one_line
+from monitor.store.digests import ConnectorStatus
+
+
+def judge(statuses: Sequence[ConnectorStatus], settings: Settings,
+          now: datetime) -> tuple[SourceHealth, ...]:
+    """Every relevant source with its problem (or None), unhealthy ones first, then by name."""
+    configured = {c.name: c for c in settings.connectors}
+    by_name = {s.name: s for s in statuses}
+    names = ([c.name for c in settings.connectors if c.enabled] if configured
+             else sorted(by_name))
+    result = [_one(name, by_name.get(name), configured, settings, now) for name in names]
+    return tuple(sorted(result, key=lambda h: (h.problem is None, h.name)))
+
+
+def _one(name: str, status: ConnectorStatus | None, configured: dict, settings: Settings,
+         now: datetime) -> SourceHealth:
+    if status is None:
+        kind = configured[name].kind if name in configured else "?"
+        return SourceHealth(name=name, kind=kind, problem="never-ran", consecutive_failures=0,
+                            last_success_at=None, last_new_at=None, last_error=None)
+    return SourceHealth(
+        name=name, kind=status.kind, problem=_problem(status, settings, now),
+        consecutive_failures=status.consecutive_failures,
+        last_success_at=status.last_success_at, last_new_at=status.last_new_at,
+        last_error=one_line(status.last_error, 200) or None)
+
+
+def _problem(status: ConnectorStatus, settings: Settings, now: datetime) -> str | None:
+    if status.consecutive_failures >= settings.digest.failing_after_runs:
+        return "failing"
+    limit = now - timedelta(hours=settings.digest.silent_after_hours)
+    since = status.last_new_at or status.first_run_at or status.updated_at
+    return "silent" if since <= limit else None

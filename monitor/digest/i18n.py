@@ -1,0 +1,207 @@
+"""Every word the digest and the alerts print, in Dutch and English, in one place.
+
+``Labels(language)`` is what the templates get as ``t``: ``t.urgent``, ``t("more_items", n=3)``.
+A unit test checks that both languages have exactly the same keys and placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+
+LANGUAGES = ("nl", "en")
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "digest_title": "Dagelijks overzicht van {institution}",
+        "subject": "{prefix} Overzicht {day}: {summary}",
+        "subject_alert": "{prefix} URGENT: {source}-vermelding van {author}",
+        "summary_urgent": "{n} urgent",
+        "summary_attention": "{n} aandacht",
+        "summary_spikes": "{n} piek(en)",
+        "summary_open": "{n} nog open",
+        "summary_nothing": "niets dat aandacht vraagt",
+        "summary_unhealthy": "{n} bron(nen) met storing",
+        "intro": "Vermeldingen verzameld tot {time}. Tijden in {timezone}.",
+        "section_urgent": "Urgent",
+        "section_attention": "Vraagt aandacht",
+        "section_spikes": "Pieken",
+        "section_other": "Overige vermeldingen",
+        "section_open": "Nog open",
+        "section_health": "Status van de bronnen",
+        "empty_day": "Vandaag vroeg niets om aandacht.",
+        "all_healthy": "Alle {n} bronnen werken normaal.",
+        "no_sources": "Er zijn nog geen bronnen actief geweest.",
+        "some_unhealthy": "Let op: {n} bron(nen) werken niet goed, dus er kan iets gemist zijn.",
+        "healthy_rest": "De overige {n} bronnen werken normaal.",
+        "followers": "{n} volgers",
+        "unknown_author": "onbekende auteur",
+        "open_link": "Bekijk bericht",
+        "no_link": "geen veilige link",
+        "reasons": "Waarom",
+        "rule": "Gedragscode",
+        "show_cmd": "Details: signaleer show {id}",
+        "reposts": "{n}× gedeeld",
+        "first_sent": "eerder gemeld op {day}",
+        "more_items": "Nog {n} vermelding(en) niet getoond. Bekijk ze met: {cmd}",
+        "per_source": "{n} via {source}",
+        "other_total": "{n} vermelding(en) met alleen informatieve signalen.",
+        "top_clusters": "Veel gedeeld",
+        "spike_line": "{count} vermeldingen tussen {start} en {end} (normaal {baseline})",
+        "spike_terms": "Veelgebruikte woorden: {terms}",
+        "spike_sources": "Bronnen: {sources}",
+        "problem_failing": "{n} keer achter elkaar mislukt",
+        "problem_silent": "niets nieuws sinds {when}",
+        "problem_never-ran": "nog nooit gedraaid",
+        "last_error": "Laatste fout: {error}",
+        "never": "nooit",
+        "footer": "Verstuurd door Signaleer. Wat met 'signaleer triage' als afgehandeld of "
+                  "niet relevant is gemarkeerd, verdwijnt uit 'Nog open'.",
+        "alert_intro": "Een vermelding is als urgent aangemerkt. Deze staat ook in het "
+                       "volgende dagelijkse overzicht.",
+        "severity_urgent": "urgent",
+        "severity_attention": "aandacht",
+        "severity_info": "info",
+        "status_relevant": "relevant",
+        "status_open": "open",
+    },
+    "en": {
+        "digest_title": "Daily digest for {institution}",
+        "subject": "{prefix} Digest {day}: {summary}",
+        "subject_alert": "{prefix} URGENT: {source} mention by {author}",
+        "summary_urgent": "{n} urgent",
+        "summary_attention": "{n} attention",
+        "summary_spikes": "{n} spike(s)",
+        "summary_open": "{n} still open",
+        "summary_nothing": "nothing needs attention",
+        "summary_unhealthy": "{n} source(s) failing",
+        "intro": "Mentions collected up to {time}. Times in {timezone}.",
+        "section_urgent": "Urgent",
+        "section_attention": "Needs attention",
+        "section_spikes": "Spikes",
+        "section_other": "Other mentions",
+        "section_open": "Still open",
+        "section_health": "Source health",
+        "empty_day": "Nothing needed attention today.",
+        "all_healthy": "All {n} sources are working normally.",
+        "no_sources": "No source has run yet.",
+        "some_unhealthy": "Note: {n} source(s) are not working properly, so something may have "
+                          "been missed.",
+        "healthy_rest": "The other {n} sources are working normally.",
+        "followers": "{n} followers",
+        "unknown_author": "unknown author",
+        "open_link": "Open post",
+        "no_link": "no safe link",
+        "reasons": "Why",
+        "rule": "Code of conduct",
+        "show_cmd": "Details: signaleer show {id}",
+        "reposts": "shared {n}×",
+        "first_sent": "first reported on {day}",
+        "more_items": "{n} more mention(s) not shown. See them with: {cmd}",
+        "per_source": "{n} via {source}",
+        "other_total": "{n} mention(s) with informational signals only.",
+        "top_clusters": "Widely shared",
+        "spike_line": "{count} mentions between {start} and {end} (baseline {baseline})",
+        "spike_terms": "Frequent words: {terms}",
+        "spike_sources": "Sources: {sources}",
+        "problem_failing": "failed {n} times in a row",
+        "problem_silent": "nothing new since {when}",
+        "problem_never-ran": "has never run",
+        "last_error": "Last error: {error}",
+        "never": "never",
+        "footer": "Sent by Signaleer. Items marked handled or not relevant with "
+                  "'signaleer triage' drop out of 'Still open'.",
+        "alert_intro": "A mention was marked urgent. It will also be in the next daily digest.",
+        "severity_urgent": "urgent",
+        "severity_attention": "attention",
+        "severity_info": "info",
+        "status_relevant": "relevant",
+        "status_open": "open",
+    },
+}
+
+MORE_COMMAND = "signaleer search --flagged --status open"
+
+_WEEKDAYS = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+_SHORT_MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+class Labels:
+    """Label lookup for one language: ``t.key`` for plain labels, ``t("key", n=1)`` to fill."""
+
+    def __init__(self, language: str, tz: tzinfo) -> None:
+        if language not in LABELS:
+            raise ValueError(f"unsupported language {language!r}")
+        self.language = language
+        self.tz = tz
+        self._labels = LABELS[language]
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self._labels[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> str:
+        return self._labels[key]
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._labels[key].format(**values)
+
+    def number(self, value: int) -> str:
+        """12400 -> '12.400' (nl) or '12,400' (en)."""
+        text = f"{value:,}"
+        return text.replace(",", ".") if self.language == "nl" else text
+
+    def decimal(self, value: float) -> str:
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if self.language == "nl" else text
+
+    def day(self, value: date) -> str:
+        """'maandag 2 maart 2026' / 'Monday 2 March 2026'."""
+        weekday = _WEEKDAYS[self.language][value.weekday()]
+        return f"{weekday} {value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
+
+    def short_day(self, value: date) -> str:
+        """'2 mrt' / '2 Mar'."""
+        return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}"
+
+    def time(self, value: datetime) -> str:
+        """Local '2 mrt 08:15'."""
+        local = value.astimezone(self.tz)
+        return f"{self.short_day(local.date())} {local:%H:%M}"
+
+    def clock(self, value: datetime) -> str:
+        return f"{value.astimezone(self.tz):%H:%M}"
+
+    def severity(self, value: str) -> str:
+        return self._labels.get(f"severity_{value}", value)
+
+
+def category_label(category: str, language: str) -> str:
+    """Category names for display; unknown categories are shown as they are."""
+    names = _CATEGORY_NAMES.get(category)
+    return names[0 if language == "nl" else 1] if names else category.replace("_", " ")
+
+
+_CATEGORY_NAMES: Mapping[str, tuple[str, str]] = {
+    "complaint": ("klacht", "complaint"), "crisis": ("crisis", "crisis"),
+    "press": ("pers", "press"), "offensive": ("grof", "offensive"),
+    "confidential": ("vertrouwelijk", "confidential"),
+    "student_media": ("beeld van studenten", "student media"),
+    "impersonation": ("imitatie", "impersonation"), "reach": ("bereik", "reach"),
+    "spike": ("piek", "spike"), "praise": ("lof", "praise"), "question": ("vraag", "question"),
+}

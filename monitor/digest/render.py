@@ -1,0 +1,113 @@
+"""Rendering a ``DigestContent`` (or one urgent item) into a subject, an HTML part and a text part.
+
+Templates live in ``monitor/templates``. HTML templates are autoescaped (post text is hostile
+input); the text templates are not escaped but only ever see sanitised one-line strings. The CSS is
+inlined with ``css_inline`` (no remote stylesheets are ever loaded); ``@media`` rules stay in a
+``<style>`` block for phones.
+"""
+
+from __future__ import annotations
+
+import functools
+from zoneinfo import ZoneInfo
+
+import css_inline
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from monitor.digest.conduct import RULES
+from monitor.digest.i18n import MORE_COMMAND, Labels
+from monitor.digest.model import DigestContent, DigestItem, RenderedDigest, SourceHealth
+from monitor.digest.text import header_safe
+
+MAX_HTML_BYTES = 100_000  # Gmail clips messages above ~102 KB
+
+
+@functools.cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("monitor", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("txt",),
+                                     default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    return _inliner().inline(html)
+
+
+def _problem_text(t: Labels) -> object:
+    def describe(src: SourceHealth) -> str:
+        if src.problem == "failing":
+            return t("problem_failing", n=src.consecutive_failures)
+        if src.problem == "silent":
+            when = src.last_new_at or src.last_success_at
+            return t("problem_silent", when=t.time(when) if when else t.never)
+        return t[f"problem_{src.problem}"]
+    return describe
+
+
+def _context(t: Labels, title: str) -> dict[str, object]:
+    return {"t": t, "title": title, "rules": RULES, "more_command": MORE_COMMAND,
+            "problem_text": _problem_text(t)}
+
+
+def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
+    parts = []
+    for key in ("urgent", "attention", "open"):
+        section = content.section(key)
+        total = getattr(section, "total", 0)
+        if total:
+            parts.append(t(f"summary_{key}", n=total))
+    if content.spike_count:
+        parts.insert(2, t("summary_spikes", n=content.spike_count))
+    if not parts:
+        parts.append(t.summary_nothing)
+    if content.unhealthy:
+        parts.append(t("summary_unhealthy", n=len(content.unhealthy)))
+    subject = t("subject", prefix=prefix, day=t.day(content.digest_date), summary=", ".join(parts))
+    return header_safe(subject, 250)
+
+
+def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest:
+    """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
+    t = Labels(content.language, ZoneInfo(content.timezone))
+    title = t("digest_title", institution=content.institution)
+    ctx = {**_context(t, title), "content": content}
+    env = environment()
+    html = inline_css(env.get_template("digest.html").render(ctx))
+    text = env.get_template("digest.txt").render(ctx)
+    return RenderedDigest(subject=digest_subject(content, subject_prefix, t), html=html,
+                          text=_tidy(text))
+
+
+def render_alert(item: DigestItem, *, language: str, timezone: str, institution: str,
+                 subject_prefix: str) -> RenderedDigest:
+    """The short email for one urgent mention."""
+    t = Labels(language, ZoneInfo(timezone))
+    subject = t("subject_alert", prefix=subject_prefix, source=item.source,
+                author=item.author or t.unknown_author)
+    title = t("digest_title", institution=institution)
+    ctx = {**_context(t, title), "item": item}
+    env = environment()
+    html = inline_css(env.get_template("alert.html").render(ctx))
+    text = env.get_template("alert.txt").render(ctx)
+    return RenderedDigest(subject=header_safe(subject, 200), html=html, text=_tidy(text))
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row; no trailing spaces; one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
