@@ -21,6 +21,7 @@ transaction as the mentions it covers. It raises :class:`RetriableFetchError` (t
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping
 from importlib.metadata import EntryPoint, entry_points
@@ -68,6 +69,7 @@ class Connector(Protocol):
 # ----------------------------------------------------------------------------- registry
 
 
+@functools.cache
 def _entry_points() -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import ssl
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -123,6 +125,14 @@ def _reset_to_delay(reset: str, now: float) -> float | None:
     return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
 
 
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context for every client: building one loads the CA bundle (~20 ms)."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class Http:
     """A small synchronous client bound to one connector (``context`` = ``"kind:name"``)."""
 
@@ -139,6 +149,7 @@ class Http:
         self.policy = policy or HttpPolicy()
         self._sleep = sleep
         self._client = httpx.Client(
+            verify=shared_ssl_context(),
             headers={"User-Agent": USER_AGENT, **(headers or {})},
             timeout=self.policy.timeout,
             follow_redirects=True,

@@ -34,13 +34,13 @@ def after_collect(settings: Settings, store: Store) -> None:
     now = datetime.now(UTC)
     for hook in _hooks():
         try:
-            hook(settings, store, now)
+            hook(store, settings, now)
         except Exception:  # a hook must not turn a good collect into a failure
             log.exception("after-collect hook %s failed", getattr(hook, "__name__", hook))
 
 
-def _hooks() -> list[Callable[[Settings, Store, datetime], object]]:
-    hooks: list[Callable[[Settings, Store, datetime], object]] = []
+def _hooks() -> list[Callable[[Store, Settings, datetime], object]]:
+    hooks: list[Callable[[Store, Settings, datetime], object]] = []
     try:
         from monitor.spikes_job import detect_and_store_spikes
         hooks.append(detect_and_store_spikes)

@@ -95,6 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops bursts of connections: the client then waits 1 s
 
     def __init__(self, root: Path, routes: Mapping[str, str]) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

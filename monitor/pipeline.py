@@ -122,17 +122,12 @@ def record_failure(store: Store, source: Source, exc: BaseException, *, started:
     return message
 
 
-def _blocked_until(store: Store, source: Source, now: datetime) -> datetime | None:
+def _states(store: Store) -> dict[str, state_store.SourceHealth]:
     with store.reading() as conn:
-        current = state_store.get_state(conn, source.name)
-    if current and current.not_before and current.not_before > now:
-        return current.not_before
-    return None
+        return {s.name: s for s in state_store.all_states(conn)}
 
 
-def _cursor(store: Store, source: Source) -> dict[str, str] | None:
-    with store.reading() as conn:
-        current = state_store.get_state(conn, source.name)
+def _cursor_of(current: state_store.SourceHealth | None) -> dict[str, str] | None:
     return dict(current.cursor) if current and current.cursor else None
 
 
@@ -185,18 +180,21 @@ def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classif
                  on_done: Callable[[CollectOutcome], None] | None = None) -> list[CollectOutcome]:
     """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn."""
     now = datetime.now(UTC)
+    states = _states(store)
     outcomes: dict[str, CollectOutcome] = {}
     runnable: list[Source] = []
     for source in sources:
-        blocked = None if force else _blocked_until(store, source, now)
-        if blocked:
+        current = states.get(source.name)
+        blocked = current.not_before if current and current.not_before else None
+        if blocked and blocked > now and not force:
             outcomes[source.name] = CollectOutcome(source.name, True,
                                                    skipped=f"rate limited until {blocked:%H:%M} UTC")
         else:
             runnable.append(source)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(runnable) or 1))) as pool:
         futures: list[tuple[Source, Future[FetchResult | BaseException], float]] = [
-            (s, pool.submit(fetch_safely, s, _cursor(store, s)), time.monotonic()) for s in runnable]
+            (s, pool.submit(fetch_safely, s, _cursor_of(states.get(s.name))), time.monotonic())
+            for s in runnable]
         for source, future, t0 in futures:
             outcome = _finish(store, source, future.result(), now, t0, classifier, matcher)
             outcomes[source.name] = outcome
