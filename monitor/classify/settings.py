@@ -51,7 +51,7 @@ class SeverityRule:
 
 DEFAULT_RULES = (
     SeverityRule(Severity.URGENT, any_of=("crisis",), min_followers=5000),
-    SeverityRule(Severity.URGENT, any_of=("crisis", "confidential"), min_score=0.9),
+    SeverityRule(Severity.URGENT, any_of=("crisis", "confidential"), min_score=0.95),
     SeverityRule(Severity.URGENT, all_of=("crisis", "press")),
     SeverityRule(Severity.URGENT, all_of=("student_media", "offensive"), min_followers=5000),
 )
