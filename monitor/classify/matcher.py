@@ -26,6 +26,8 @@ class TermMatcher:
     prefixes: tuple[tuple[str, float], ...]
     suffixes: tuple[tuple[str, float], ...]
     max_words: int
+    prefix_keys: tuple[str, ...] = ()
+    suffix_keys: tuple[str, ...] = ()
 
     @classmethod
     def compile(cls, entries: Mapping[str, float]) -> TermMatcher:
@@ -45,13 +47,17 @@ class TermMatcher:
                 suffixes[key[1:]] = weight
             else:
                 exact[key] = weight
+        ordered_pre = tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[0])))
+        ordered_suf = tuple(sorted(suffixes.items(), key=lambda kv: -len(kv[0])))
         return cls(
             exact=exact,
             phrases=phrases,
             phrase_heads=frozenset(p.split(" ", 1)[0] for p in phrases),
-            prefixes=tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[0]))),
-            suffixes=tuple(sorted(suffixes.items(), key=lambda kv: -len(kv[0]))),
+            prefixes=ordered_pre,
+            suffixes=ordered_suf,
             max_words=max((p.count(" ") + 1 for p in phrases), default=1),
+            prefix_keys=tuple(p for p, _ in ordered_pre),
+            suffix_keys=tuple(s for s, _ in ordered_suf),
         )
 
     def __bool__(self) -> bool:
@@ -61,13 +67,12 @@ class TermMatcher:
         """Every match, left to right; a phrase match wins over a word match at the same spot."""
         hits: list[Hit] = []
         exact, heads = self.exact, self.phrase_heads
-        pre = tuple(p for p, _ in self.prefixes)
-        suf = tuple(s for s, _ in self.suffixes)
+        pre, suf = self.prefix_keys, self.suffix_keys
         skip_until = 0
         for i, tok in enumerate(tokens):
             if i < skip_until:
                 continue
-            if tok in heads:
+            if heads and tok in heads:
                 phrase = self._phrase_at(tokens, i)
                 if phrase is not None:
                     hits.append(phrase)
