@@ -261,7 +261,7 @@ class BlueskyConnector:
             if match is None and self.settings.require_match:
                 continue
             if match is not None:
-                mention = replace(mention, extra={**mention.extra, "matched": match.alias})
+                mention = replace(mention, extra={**mention.extra, "matched_alias": match.alias})
             found.setdefault(mention.external_id, mention)
         return reached_old
 

@@ -117,7 +117,7 @@ def _ids(entry: Any, link: str, title: str, text: str, ctx: EntryContext,
 
 
 def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention | None:
-    """The mention for ``entry``; ``extra["matched"]`` names the alias found, if any."""
+    """The mention for ``entry``; ``extra["matched_alias"]`` names the alias found, if any."""
     title = html_to_text(entry.get("title") or "")
     text = _body(entry)
     outlet = ""
@@ -133,7 +133,7 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
     extra: dict[str, Any] = {}
     match = matcher.match(f"{title}\n{text}")
     if match is not None:
-        extra["matched"] = match.alias
+        extra["matched_alias"] = match.alias
     if outlet:
         extra["outlet"] = outlet
     author = clean_text(entry.get("author") or "") or outlet or None

@@ -170,7 +170,7 @@ class MastodonConnector:
         if match is None and self.settings.require_match:
             return
         if match is not None:
-            mention = _with_extra(mention, matched=match.alias)
+            mention = _with_extra(mention, matched_alias=match.alias)
         found.setdefault(mention.external_id, mention)
 
     def _timeline(self, http: Http, url: str, key: str, cursor: dict[str, str],

@@ -168,7 +168,7 @@ class RssConnector:
             mention = entry_to_mention(entry, ctx, self.matcher)
             if mention is None:
                 continue
-            if self.spec.require_match and "matched" not in mention.extra:
+            if self.spec.require_match and "matched_alias" not in mention.extra:
                 continue
             result.append(mention)
         return result

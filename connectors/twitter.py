@@ -270,7 +270,7 @@ class XConnector:
             match = self.matcher.match(mention.text)
             if match is None and self.settings.require_match:
                 continue
-            extra = {**mention.extra, **({"matched": match.alias} if match else {})}
+            extra = {**mention.extra, **({"matched_alias": match.alias} if match else {})}
             found.setdefault(mention.external_id, _replace_extra(mention, extra))
 
 

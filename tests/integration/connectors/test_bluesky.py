@@ -65,7 +65,7 @@ def test_first_run_logs_in_and_searches(httpserver: HTTPServer) -> None:
     assert first.url == "https://bsky.app/profile/noor.bsky.social/post/3lbq2dxkxwc2a"
     assert first.author == "@noor.bsky.social"
     assert first.lang == "nl"
-    assert first.extra["like"] == 14 and first.extra["matched"] == "Curio"
+    assert first.extra["like"] == 14 and first.extra["matched_alias"] == "Curio"
     assert first.published_at.isoformat() == "2026-11-25T08:01:00+00:00"
     assert second.url == \
         "https://bsky.app/profile/did:plc:ouder00000000000000000002/post/3lbq2bbbbbbb2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from connectors.mastodon import MastodonConnector
 from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
 
-from .conftest import API, CURIO
+from .conftest import API, CURIO, truncated_response
 
 TAG_PATH = "/api/v1/timelines/tag/curio"
 
@@ -47,7 +48,8 @@ def test_first_run_reads_the_newest_page(httpserver: HTTPServer) -> None:
     assert first.author_followers == 152
     assert first.lang == "nl"
     assert first.published_at.isoformat() == "2026-11-25T08:10:00+00:00"
-    assert first.extra == {"reblogs": 5, "favourites": 11, "replies": 2, "matched": "#curio"}
+    assert first.extra == {"reblogs": 5, "favourites": 11, "replies": 2,
+                           "matched_alias": "#curio"}
     assert second.author == "@fleur@social.example"
     assert "alert" not in second.text and "<" not in second.text
     host = f"{httpserver.host}:{httpserver.port}"
@@ -164,3 +166,21 @@ def test_config_errors(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as info:
         MastodonConnector.from_config("fedi", options, CURIO)
     assert message in str(info.value)
+
+
+def test_truncated_response_is_retriable(raw_server) -> None:
+    server = raw_server(truncated_response)
+    conn = MastodonConnector.from_config(
+        "fedi", {"instances": [f"http://127.0.0.1:{server.port}"], "hashtags": ["curio"],
+                 "retries": 0}, CURIO)
+    with pytest.raises(RetriableFetchError, match="mastodon:fedi: GET "):
+        conn.fetch(None)
+
+
+def test_timeout_is_retriable(raw_server) -> None:
+    server = raw_server(lambda conn: time.sleep(1.0))
+    conn = MastodonConnector.from_config(
+        "fedi", {"instances": [f"http://127.0.0.1:{server.port}"], "hashtags": ["curio"],
+                 "retries": 0, "timeout": 0.2}, CURIO)
+    with pytest.raises(RetriableFetchError, match=r"timed out after 0\.2s"):
+        conn.fetch(None)

@@ -61,7 +61,7 @@ def test_formats_keep_only_items_that_mention_us(feeds: FeedServer, name: str,
     for m in result.mentions:
         assert m.source == "rss"
         assert m.published_at.tzinfo is not None
-        assert m.extra["matched"]
+        assert m.extra["matched_alias"]
 
 
 def test_rss20_fields_and_clean_text(feeds: FeedServer) -> None:

@@ -74,7 +74,7 @@ def test_first_run(mocked: responses.RequestsMock) -> None:
     assert first.url == "https://x.com/sem_breda/status/1861000000000000003"
     assert first.author == "@sem_breda" and first.author_followers == 312
     assert first.published_at == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
-    assert first.extra["like"] == 22 and first.extra["matched"] == "@curio_mbo"
+    assert first.extra["like"] == 22 and first.extra["matched_alias"] == "@curio_mbo"
     assert second.author_followers == 48210
     assert result.new_cursor == {"since_id": "1861000000000000003", "month": "2026-11",
                                  "reads": "3"}
