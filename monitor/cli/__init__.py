@@ -29,6 +29,10 @@ COMMANDS: dict[str, str] = {
     "audit": "monitor.cli.triage_cmd:audit",
     "classify": "monitor.cli.classify_cmd:classify_cmd",
     "classifier": "monitor.cli.classifier_cmd:classifier",
+    "run": "monitor.cli.run_cmd:run",
+    "status": "monitor.cli.status_cmd:status",
+    "doctor": "monitor.cli.doctor_cmd:doctor",
+    "retention": "monitor.cli.retention_cmd:retention",
 }
 
 

@@ -1,0 +1,43 @@
+"""``signaleer retention``: apply the retention policy (the privacy module's engine)."""
+
+from __future__ import annotations
+
+import click
+
+from monitor.cli.common import handle_errors, open_store, settings_from
+
+
+@click.group()
+def retention() -> None:
+    """Delete and pseudonymise old mentions according to [retention].
+
+    \b
+    Example:
+      signaleer retention apply --dry-run
+    """
+
+
+@retention.command()
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.pass_context
+@handle_errors
+def apply(ctx: click.Context, dry_run: bool) -> None:
+    """Apply the retention policy now (the daily cron / systemd-timer job).
+
+    Takes the instance lock: exits 75 if the daemon or another run holds it. Until the retention
+    engine is installed this is a no-op that says so.
+
+    \b
+    Examples:
+      signaleer retention apply
+      signaleer retention apply --dry-run
+    """
+    from monitor.service import single_instance
+    from monitor.service.jobs import retention_job
+
+    settings = settings_from(ctx)
+    with single_instance(settings, "retention"), open_store(ctx) as store:
+        result = retention_job(settings, store, dry_run=dry_run)
+    click.echo(result.summary)
+    if not result.ok:
+        ctx.exit(1)

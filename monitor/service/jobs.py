@@ -1,0 +1,144 @@
+"""The three jobs, shared by the daemon and the one-shot commands, and the daemon's schedule.
+
+* ``collect:<name>`` — one per enabled connector, every ``every`` seconds (+ ``jitter``): the same
+  ``run_collect`` as ``signaleer collect``.
+* ``digest`` at ``[digest] time`` in the institution's time zone, and ``digest-retry`` every
+  ``DIGEST_RETRY_SECONDS`` (first a few seconds after start-up, which also catches up a digest
+  missed while the daemon was down): ``send_due(..., if_due=True)``, the same as
+  ``signaleer digest send --if-due``. Sending is idempotent: a sent digest is never sent again.
+* ``retention`` daily at ``RETENTION_TIME``: the same as ``signaleer retention apply``.
+
+The digest and retention engines belong to other modules; they are imported lazily so this module
+works (and says so) where one of them is not installed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from monitor.config import Settings
+from monitor.store import Store
+
+log = logging.getLogger("monitor.service")
+
+MISFIRE_GRACE_SECONDS = 300
+DIGEST_RETRY_SECONDS = 600
+DIGEST_CATCHUP_SECONDS = 5
+RETENTION_TIME = (3, 15)  # local time; jittered by up to RETENTION_JITTER seconds
+RETENTION_JITTER = 600
+START_STAGGER_SECONDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """One scheduled job: what runs, when it first runs, and its APScheduler trigger."""
+
+    id: str
+    kind: str  # collect | digest | retention
+    trigger: Any
+    first_run: datetime | None = None
+    connector: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    ok: bool
+    summary: str
+
+
+def next_collect_at(last_run: datetime | None, every: int, now: datetime) -> datetime:
+    """When a connector runs next: ``every`` seconds after its last run, never in the past."""
+    if last_run is None:
+        return now
+    return max(now, last_run + timedelta(seconds=every))
+
+
+def build_jobs(settings: Settings, now: datetime,
+               last_runs: Mapping[str, datetime] | None = None) -> list[JobSpec]:
+    """The daemon's schedule for ``settings``. ``last_runs``: connector -> last run start."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    last_runs = last_runs or {}
+    tz = settings.institution.tz
+    jobs = []
+    for i, conn in enumerate(c for c in settings.connectors if c.enabled):
+        first = next_collect_at(last_runs.get(conn.name), conn.every, now)
+        first = max(first, now + timedelta(seconds=min(i * 0.2, START_STAGGER_SECONDS)))
+        trigger = IntervalTrigger(seconds=conn.every, jitter=conn.jitter or None, timezone=UTC)
+        jobs.append(JobSpec(f"collect:{conn.name}", "collect", trigger, first, conn.name))
+    hour, minute = (int(p) for p in settings.digest.time.split(":"))
+    jobs.append(JobSpec("digest", "digest", CronTrigger(hour=hour, minute=minute, timezone=tz)))
+    jobs.append(JobSpec("digest-retry", "digest",
+                        IntervalTrigger(seconds=DIGEST_RETRY_SECONDS, timezone=UTC),
+                        now + timedelta(seconds=DIGEST_CATCHUP_SECONDS)))
+    jobs.append(JobSpec("retention", "retention",
+                        CronTrigger(hour=RETENTION_TIME[0], minute=RETENTION_TIME[1], timezone=tz,
+                                    jitter=RETENTION_JITTER)))
+    return jobs
+
+
+def last_run_times(store: Store) -> dict[str, datetime]:
+    """The start of each connector's latest run, from ``connector_runs``."""
+    from sqlalchemy import func, select
+
+    from monitor.db import connector_runs
+
+    c = connector_runs.c
+    with store.reading() as conn:
+        rows = conn.execute(select(c.connector, func.max(c.started_at)).group_by(c.connector))
+        return {name: _aware(at) for name, at in rows if at is not None}
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# ----------------------------------------------------------------------------- the jobs
+
+
+def collect_job(settings: Settings, store: Store, name: str) -> JobResult:
+    from monitor.collecting import run_collect
+
+    outcomes = run_collect(settings, store, [name], all_=False)
+    return JobResult(all(o.ok for o in outcomes), "; ".join(o.summary() for o in outcomes))
+
+
+def digest_job(settings: Settings, store: Store, now: datetime | None = None) -> JobResult:
+    """``send_due(..., if_due=True)`` from the digest module; a no-op where it is missing."""
+    try:
+        from monitor.digest import send_due
+    except ImportError:
+        return JobResult(True, "digest: not available in this installation; skipped")
+    report = send_due(store, settings, now or datetime.now(UTC), if_due=True)
+    parts = [f"{o.digest_date} {o.status}" + (f" ({o.error})" if o.error else "")
+             for o in report.outcomes]
+    return JobResult(bool(report.ok), "digest: " + (", ".join(parts) or "nothing due"))
+
+
+def retention_job(settings: Settings, store: Store, now: datetime | None = None, *,
+                  dry_run: bool = False) -> JobResult:
+    """``apply_retention`` from the privacy module; a documented no-op until it exists."""
+    try:
+        from monitor.privacy import apply_retention
+    except ImportError:
+        return JobResult(True, "retention: not available in this installation yet; nothing done")
+    result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run)
+    summary = getattr(result, "summary", None)
+    text = summary() if callable(summary) else str(result)
+    return JobResult(bool(getattr(result, "ok", True)), f"retention: {text}")
+
+
+def run_job(spec: JobSpec, settings: Settings, store: Store) -> JobResult:
+    if spec.kind == "collect":
+        assert spec.connector is not None
+        return collect_job(settings, store, spec.connector)
+    if spec.kind == "digest":
+        return digest_job(settings, store)
+    if spec.kind == "retention":
+        return retention_job(settings, store)
+    raise ValueError(f"unknown job kind {spec.kind!r}")

@@ -1,0 +1,246 @@
+"""One Signaleer at a time: the single-instance lock shared by the daemon and the one-shot jobs.
+
+* SQLite: ``fcntl.flock`` on ``<database file>.lock`` (beside the database). The kernel drops the
+  lock when the process dies, however it dies.
+* PostgreSQL: ``pg_try_advisory_lock(LOCK_KEY)`` on a dedicated connection held for as long as the
+  lock is held. Two hosts sharing one database therefore never collect or send twice. The server
+  drops the lock when that connection ends.
+
+Use it as a context manager::
+
+    with instance_lock(settings.database.url, purpose="collect"):
+        run_collect(settings, store, ())
+
+A held lock raises :class:`LockBusy` (exit code 75, ``EX_TEMPFAIL``) unless ``wait=True``, which
+polls every ``poll`` seconds until the lock is free or ``stop`` is set (then :class:`LockBusy` too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from monitor.errors import SignaleerError, StoreError
+
+EX_TEMPFAIL = 75
+LOCK_NAME = "signaleer"
+# A stable signed 64-bit key for pg_try_advisory_lock, derived from the name "signaleer".
+LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big", signed=True)
+APP_PREFIX = "signaleer-lock"
+
+
+class LockBusy(SignaleerError):
+    """Another Signaleer process holds the instance lock."""
+
+    exit_code = EX_TEMPFAIL
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds the lock, as far as we can tell (for messages and ``status``)."""
+
+    purpose: str
+    host: str
+    pid: int | None
+    since: str | None
+
+    def describe(self) -> str:
+        pid = f" pid {self.pid}" if self.pid else ""
+        since = f" since {self.since}" if self.since else ""
+        return f"{self.purpose} on {self.host}{pid}{since}"
+
+
+class _Backend(Protocol):
+    def try_acquire(self) -> bool: ...
+    def release(self) -> None: ...
+    def alive(self) -> bool: ...
+    def holder(self) -> Holder | None: ...
+    def where(self) -> str: ...
+
+
+def _identity(purpose: str) -> dict[str, Any]:
+    return {"purpose": purpose, "host": socket.gethostname(), "pid": os.getpid(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+class _FileLock:
+    """``flock`` on a file beside the SQLite database; the file holds who has it (for messages)."""
+
+    def __init__(self, path: Path, purpose: str) -> None:
+        self.path = path
+        self.purpose = purpose
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        me = _identity(self.purpose)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{me['purpose']} {me['host']} {me['pid']} {me['since']}\n".encode())
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock; the file stays (unlinking would race)
+            self._fd = None
+
+    def alive(self) -> bool:
+        return self._fd is not None
+
+    def holder(self) -> Holder | None:
+        try:
+            parts = self.path.read_text(encoding="utf-8").split()
+        except OSError:
+            return None
+        if len(parts) != 4:
+            return None
+        return Holder(parts[0], parts[1], int(parts[2]) if parts[2].isdigit() else None, parts[3])
+
+    def where(self) -> str:
+        return str(self.path)
+
+
+class _NoLock:
+    """In-memory SQLite: nothing to share, nothing to lock."""
+
+    def try_acquire(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+    def alive(self) -> bool:
+        return True
+
+    def holder(self) -> Holder | None:
+        return None
+
+    def where(self) -> str:
+        return "in-memory database (no lock)"
+
+
+def lock_path_for(url: str) -> Path | None:
+    """``<db>.lock`` beside a SQLite file; ``None`` for in-memory SQLite and other databases."""
+    if not url.startswith("sqlite") or ":memory:" in url:
+        return None
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database:
+        return None
+    db = Path(database).expanduser().resolve()
+    return db.with_name(db.name + ".lock")
+
+
+def _backend(url: str, purpose: str) -> _Backend:
+    if url.startswith("sqlite"):
+        path = lock_path_for(url)
+        return _FileLock(path, purpose) if path else _NoLock()
+    from monitor.service.pglock import AdvisoryLock
+
+    return AdvisoryLock(url, purpose, LOCK_KEY)
+
+
+class InstanceLock:
+    """The lock itself; prefer :func:`instance_lock`. ``alive()`` says whether it is still held."""
+
+    def __init__(self, url: str, purpose: str = "signaleer") -> None:
+        self.purpose = purpose
+        self._backend = _backend(url, purpose)
+        self.held = False
+
+    def acquire(self, *, wait: bool = False, poll: float = 5.0,
+                stop: threading.Event | None = None,
+                on_wait: Any = None) -> None:
+        """Take the lock, or raise ``LockBusy``; with ``wait``, poll until free or ``stop``."""
+        announced = False
+        while True:
+            if self._backend.try_acquire():
+                self.held = True
+                return
+            if not wait:
+                raise LockBusy(self._busy_message())
+            if not announced and on_wait is not None:
+                on_wait(self._busy_message())
+                announced = True
+            if stop is not None and stop.wait(poll):
+                raise LockBusy("gave up waiting for the instance lock (stopping)")
+            if stop is None:
+                time.sleep(poll)
+
+    def _busy_message(self) -> str:
+        holder = self._backend.holder()
+        who = f": held by {holder.describe()}" if holder else ""
+        return (f"another Signaleer run holds the instance lock ({self._backend.where()}){who}; "
+                "try again later, or start the daemon with --standby to wait")
+
+    def alive(self) -> bool:
+        """False when the lock was lost (e.g. the PostgreSQL connection holding it broke)."""
+        return self.held and self._backend.alive()
+
+    def holder(self) -> Holder | None:
+        return self._backend.holder()
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+        self._backend.release()
+
+
+@contextmanager
+def instance_lock(url: str, *, purpose: str = "signaleer", wait: bool = False, poll: float = 5.0,
+                  stop: threading.Event | None = None) -> Iterator[InstanceLock]:
+    """Hold the single-instance lock for the block. Raises ``LockBusy`` (exit 75) when taken."""
+    lock = InstanceLock(url, purpose)
+    try:
+        lock.acquire(wait=wait, poll=poll, stop=stop)
+    except StoreError:
+        lock.release()
+        raise
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+def current_holder(url: str) -> Holder | None:
+    """Who holds the lock right now, without taking it (``None`` if nobody, or unknown)."""
+    backend = _backend(url, "status")
+    if isinstance(backend, _FileLock):
+        return _file_holder(backend)
+    try:
+        return backend.holder()
+    finally:
+        backend.release()
+
+
+def _file_holder(backend: _FileLock) -> Holder | None:
+    import fcntl
+
+    if not backend.path.exists():
+        return None
+    fd = os.open(backend.path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # a shared lock never blocks the holder out
+    except BlockingIOError:
+        return backend.holder()  # someone holds it exclusively
+    finally:
+        os.close(fd)
+    return None

@@ -1,0 +1,204 @@
+"""``signaleer status``: what runs, what ran, what it found, and how big the database is.
+
+A read-only snapshot (:class:`StatusReport`) built from ``connector_state``, ``connector_runs``,
+``digests``, ``verdicts`` and ``triage``. Health follows the digest's rule: a source is healthy only
+if it runs *and* produces something within ``digest.silent_after_hours``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select, text
+
+from monitor.config import ConnectorSettings, Settings
+from monitor.db import connector_runs, digests, mentions, triage, verdicts
+from monitor.service.jobs import next_collect_at
+from monitor.store import Store, safe_url
+from monitor.store.state import SourceHealth, all_states, items_since
+
+FLAGGED = ("info", "attention", "urgent")
+CLOSED = ("handled", "not-relevant")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorLine:
+    name: str
+    kind: str
+    enabled: bool
+    every_s: int
+    health: str  # ok | failing | failed-<n>x | rate-limited | silent | never-ran | disabled
+    last_success: datetime | None
+    last_failure: datetime | None
+    last_run: datetime | None
+    next_run: datetime | None
+    items_today: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLine:
+    digest_date: date
+    status: str
+    sent_at: datetime | None
+    attempts: int
+    items: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseLine:
+    url: str
+    dialect: str
+    size_bytes: int | None
+    mentions: int
+    flagged: int
+    open: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    generated_at: datetime
+    timezone: str
+    instance: str | None  # who holds the instance lock, if anyone
+    connectors: tuple[ConnectorLine, ...]
+    digest: DigestLine | None
+    database: DatabaseLine
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def build_status(settings: Settings, store: Store, now: datetime | None = None) -> StatusReport:
+    from monitor.service.lock import current_holder
+
+    now = now or datetime.now(UTC)
+    holder = current_holder(settings.database.url)
+    with store.reading() as conn:
+        lines = connector_lines(conn, settings, now)
+        digest = latest_digest(conn)
+        database = database_line(conn, settings.database.url)
+    return StatusReport(now, settings.institution.timezone, holder.describe() if holder else None,
+                        lines, digest, database)
+
+
+def start_of_today(settings: Settings, now: datetime) -> datetime:
+    local = now.astimezone(settings.institution.tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def connector_lines(conn: Connection, settings: Settings, now: datetime) -> tuple[ConnectorLine, ...]:
+    states = {s.name: s for s in all_states(conn)}
+    today = items_since(conn, start_of_today(settings, now))
+    runs = _run_bounds(conn)
+    return tuple(_line(c, states.get(c.name), runs.get(c.name, (None, None)), today.get(c.name, 0),
+                       settings, now) for c in settings.connectors)
+
+
+def _run_bounds(conn: Connection) -> dict[str, tuple[datetime | None, datetime | None]]:
+    c = connector_runs.c
+    rows = conn.execute(select(c.connector, func.min(c.started_at), func.max(c.started_at))
+                        .group_by(c.connector))
+    return {name: (first, last) for name, first, last in rows}
+
+
+def _line(conf: ConnectorSettings, state: SourceHealth | None,
+          runs: tuple[datetime | None, datetime | None], items_today: int, settings: Settings,
+          now: datetime) -> ConnectorLine:
+    first_run, last_run = runs
+    return ConnectorLine(
+        name=conf.name, kind=conf.kind, enabled=conf.enabled, every_s=conf.every,
+        health=health(conf, state, first_run, settings, now),
+        last_success=state.last_success_at if state else None,
+        last_failure=state.last_failure_at if state else None,
+        last_run=last_run,
+        next_run=next_collect_at(last_run, conf.every, now) if conf.enabled else None,
+        items_today=items_today, last_error=state.last_error if state else None)
+
+
+def health(conf: ConnectorSettings, state: SourceHealth | None, first_run: datetime | None,
+           settings: Settings, now: datetime) -> str:
+    if not conf.enabled:
+        return "disabled"
+    if state is None:
+        return "never-ran"
+    if state.consecutive_failures >= settings.digest.failing_after_runs:
+        return "failing"
+    if state.not_before and state.not_before > now:
+        return "rate-limited"
+    if state.consecutive_failures:
+        return f"failed-{state.consecutive_failures}x"
+    since = state.last_new_at or first_run or state.last_success_at
+    if since is not None and since <= now - timedelta(hours=settings.digest.silent_after_hours):
+        return "silent"
+    return "ok"
+
+
+def latest_digest(conn: Connection) -> DigestLine | None:
+    try:
+        from monitor.store.digests import list_digests
+    except ImportError:
+        list_digests = None
+    if list_digests is not None:
+        found = list_digests(conn, limit=1)
+        if not found:
+            return None
+        r = found[0]
+        return DigestLine(r.digest_date, r.status, r.sent_at, r.attempts, r.item_count, r.last_error)
+    row = conn.execute(select(digests).order_by(digests.c.digest_date.desc(), digests.c.id.desc())
+                       .limit(1)).first()
+    if row is None:
+        return None
+    return DigestLine(row.digest_date, row.status, row.sent_at, row.attempts or 0, 0, row.last_error)
+
+
+def database_line(conn: Connection, url: str) -> DatabaseLine:
+    counts = mention_counts(conn)
+    return DatabaseLine(url=safe_url(url), dialect=conn.dialect.name,
+                        size_bytes=database_size(conn, url), **counts)
+
+
+def mention_counts(conn: Connection) -> Mapping[str, int]:
+    t, v = triage.c, verdicts.c
+    latest = (select(t.status).where(t.mention_id == v.mention_id)
+              .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
+    flagged = v.severity.in_(FLAGGED)
+    is_open = and_(flagged, or_(latest.is_(None), latest.not_in(CLOSED)))
+    total = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
+    n_flagged = conn.execute(select(func.count()).select_from(verdicts).where(flagged)).scalar_one()
+    n_open = conn.execute(select(func.count()).select_from(verdicts).where(is_open)).scalar_one()
+    return {"mentions": int(total), "flagged": int(n_flagged), "open": int(n_open)}
+
+
+def database_size(conn: Connection, url: str) -> int | None:
+    """SQLite: the file plus its WAL; PostgreSQL: every table of the schema with indexes/TOAST."""
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.engine import make_url
+
+        database = make_url(url).database
+        if not database or database == ":memory:":
+            return None
+        path = Path(database).expanduser()
+        return sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
+    if conn.dialect.name == "postgresql":
+        value = conn.execute(text(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'm') AND n.nspname = current_schema()")).scalar_one()
+        return int(value)
+    return None
