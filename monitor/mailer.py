@@ -94,11 +94,11 @@ def build_message(out: Outgoing) -> EmailMessage:
     msg["Message-ID"] = out.message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     msg["X-Auto-Response-Suppress"] = "All"
-    msg["Content-Language"] = out.language
     for name, value in out.headers.items():
         msg[name] = value
     msg.set_content(out.text)
     msg.add_alternative(out.html, subtype="html")
+    msg["Content-Language"] = out.language  # after the parts: set_content moves Content-* headers
     return msg
 
 
@@ -130,6 +130,7 @@ class SmtpTransport:
                             retriable=True) from None
 
     def _send(self, message: Outgoing) -> dict[str, tuple[int, bytes]]:
+        self._check_auth_policy()
         smtp = self._connect()
         try:
             self._login(smtp)
@@ -166,14 +167,15 @@ class SmtpTransport:
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.settings.ca_file)
 
-    def _login(self, smtp: smtplib.SMTP) -> None:
+    def _check_auth_policy(self) -> None:
         s = self.settings
-        if not s.username:
-            return
-        if s.security == "none" and not _is_loopback(s.host):
+        if s.username and s.security == "none" and not _is_loopback(s.host):
             raise MailError(f"smtp.username is set but smtp.security is 'none': refusing to send "
                             f"the password unencrypted to {s.host}", retriable=False)
-        smtp.login(s.username, s.password or "")
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        if self.settings.username:
+            smtp.login(self.settings.username, self.settings.password or "")
 
 
 def _is_loopback(host: str) -> bool:

@@ -77,9 +77,10 @@ def authenticator(user: str, password: str) -> Any:
 
 
 @contextmanager
-def smtp_server(handler: Recorder | None = None, **kwargs: Any) -> Iterator[tuple[Recorder, int]]:
+def smtp_server(handler: Recorder | None = None, port: int | None = None,
+                **kwargs: Any) -> Iterator[tuple[Recorder, int]]:
     handler = handler or Recorder()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
