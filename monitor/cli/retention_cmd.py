@@ -12,9 +12,22 @@ def retention() -> None:
     """Delete and pseudonymise old mentions according to [retention].
 
     \b
-    Example:
+    Examples:
       signaleer retention apply --dry-run
+      signaleer retention new-key /etc/signaleer/pseudonym-key
     """
+
+
+def _attach_privacy_commands() -> None:
+    """``retention new-key`` belongs to the privacy module; attach it where installed."""
+    try:
+        from monitor.cli.privacy_cmd import retention_new_key
+    except ImportError:
+        return
+    retention.add_command(retention_new_key, "new-key")
+
+
+_attach_privacy_commands()
 
 
 @retention.command()

@@ -121,13 +121,14 @@ def digest_job(settings: Settings, store: Store, now: datetime | None = None) ->
 
 
 def retention_job(settings: Settings, store: Store, now: datetime | None = None, *,
-                  dry_run: bool = False) -> JobResult:
+                  dry_run: bool = False, actor: str | None = None) -> JobResult:
     """``apply_retention`` from the privacy module; a documented no-op until it exists."""
     try:
         from monitor.privacy import apply_retention
     except ImportError:
         return JobResult(True, "retention: not available in this installation yet; nothing done")
-    result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run)
+    extra = {"actor": actor} if actor else {}
+    result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run, **extra)
     summary = getattr(result, "summary", None)
     text = summary() if callable(summary) else str(result)
     return JobResult(bool(getattr(result, "ok", True)), f"retention: {text}")
@@ -140,5 +141,5 @@ def run_job(spec: JobSpec, settings: Settings, store: Store) -> JobResult:
     if spec.kind == "digest":
         return digest_job(settings, store)
     if spec.kind == "retention":
-        return retention_job(settings, store)
+        return retention_job(settings, store, actor="daemon")
     raise ValueError(f"unknown job kind {spec.kind!r}")
