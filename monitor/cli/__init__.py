@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "search": "monitor.cli.search_cmd:search",
     "show": "monitor.cli.show_cmd:show",
     "demo": "monitor.cli.demo_cmd:demo",
+    "digest": "monitor.cli.digest_cmd:digest",
     "collect": "monitor.cli.collect_cmd:collect",
     "sources": "monitor.cli.collect_cmd:sources",
     "triage": "monitor.cli.triage_cmd:triage",
