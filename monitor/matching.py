@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -40,6 +41,7 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     # casefold after decomposition too: NFKD can produce capitals ("㎒" -> "MHz").
     return _strip_marks(_strip_marks(ch).casefold())
@@ -49,20 +51,21 @@ def fold(text: str) -> str:
     """Lower-case and strip accents: ``"Cúrio MBO"`` -> ``"curio mbo"``."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(ch) for ch in text)
+    return "".join(map(_fold_char, text))
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` and keep, for each folded character, the index of its source character."""
+def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text``; also, unless folding kept every position, map folded -> source index."""
     if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
+        return text.lower(), None
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+        return folded, None
     index: list[int] = []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        out.append(folded)
-        index.extend([i] * len(folded))
-    return "".join(out), index
+    for i, piece in enumerate(pieces):
+        index.extend([i] * len(piece))
+    return folded, index
 
 
 # ----------------------------------------------------------------------------- matcher
@@ -95,21 +98,17 @@ class _Term:
     ambiguous: bool = False
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """Folded words joined by any run of spaces, hyphens or underscores."""
-    words = [w for w in re.split(r"[\W_]+", fold(phrase)) if w]
-    return r"[\W_]+".join(re.escape(w) for w in words)
-
-
-def _term_pattern(label: str, kind: str) -> str | None:
-    if kind == _KIND_HANDLE:
-        body = re.escape(fold(label.lstrip("@")))
-        return rf"(?<![\w@])@{body}(?![\w])" if body else None
-    if kind == _KIND_HASHTAG:
-        body = re.escape(fold(label.lstrip("#")))
-        return rf"(?<![\w#])\#{body}(?![\w])" if body else None
-    body = _phrase_pattern(label)
-    return rf"(?<!\w){body}(?!\w)" if body else None
+def _term_pattern(label: str, kind: str) -> tuple[str, str] | None:
+    """``(regex, the character every match starts with)`` for one term, or None if empty."""
+    if kind in (_KIND_HANDLE, _KIND_HASHTAG):
+        sigil = "@" if kind == _KIND_HANDLE else "#"
+        body = re.escape(fold(label.lstrip(sigil)))
+        return (rf"(?<![\w{sigil}]){re.escape(sigil)}{body}(?!\w)", sigil) if body else None
+    words = [w for w in re.split(r"[\W_]+", fold(label)) if w]
+    if not words:
+        return None
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    return rf"(?<!\w){body}(?!\w)", words[0][0]
 
 
 class Matcher:
@@ -140,14 +139,20 @@ class Matcher:
                 terms.setdefault((kind, fold(label)), _Term(label, kind, is_ambiguous))
         self._terms: list[_Term] = []
         parts: list[tuple[int, str]] = []
+        first_chars: set[str] = set()
         for term in terms.values():
-            pattern = _term_pattern(term.label, term.kind)
-            if pattern is None:
+            built = _term_pattern(term.label, term.kind)
+            if built is None:
                 continue
+            pattern, first = built
+            first_chars.add(first)
             parts.append((len(fold(term.label)), f"(?P<g{len(self._terms)}>{pattern})"))
             self._terms.append(term)
         parts.sort(key=lambda p: -p[0])  # longest first: "Curio Collection" beats "Curio"
-        self._regex = re.compile("|".join(p for _, p in parts)) if parts else None
+        # The look-ahead lets the engine skip, in one test, every position no term starts at.
+        gate = "".join(re.escape(c) for c in sorted(first_chars))
+        alternatives = "|".join(p for _, p in parts)
+        self._regex = re.compile(f"(?=[{gate}])(?:{alternatives})") if parts else None
 
     @classmethod
     def from_institution(cls, inst: InstitutionSettings) -> Matcher:
@@ -186,7 +191,10 @@ class Matcher:
             if term.kind == _KIND_EXCLUDE:
                 has_exclusion = True
                 continue
-            result = MatchResult(term.label, term.kind, index[m.start()], index[m.end() - 1] + 1)
+            start, end = m.span()
+            if index is not None:
+                start, end = index[start], index[end - 1] + 1
+            result = MatchResult(term.label, term.kind, start, end)
             (maybe if term.ambiguous else sure).append(result)
         if has_context and not has_exclusion:
             sure.extend(maybe)
