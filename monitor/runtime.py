@@ -40,20 +40,24 @@ def build_matcher(settings: Settings) -> Matcher:
 
 
 def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
-    """Rules from config, plus the active learned model when the store has one."""
-    from monitor.classify import ClassifierContext, classify
+    """Rules from config, plus the active learned model when the store has one (and it is on)."""
+    from monitor.classify import ClassifierContext, ClassifierSettings, classify
     from monitor.pipeline import Classifier
 
-    model = _active_model(store) if store is not None else None
+    use_model = ClassifierSettings.from_mapping(settings.classifier).model.enabled
+    loaded = active_model(store) if store is not None and use_model else None
+    model, version = loaded if loaded else (None, "rules")
     context = ClassifierContext.from_settings(settings, model=model)
-    version = "rules" if model is None else f"rules+{getattr(model, 'version', 'model')}"
     return Classifier(lambda mention: classify(mention, context), version)
 
 
-def _active_model(store: Store) -> object | None:
-    try:
-        from monitor.store.models import load_active_model
-    except ImportError:
-        return None
+def active_model(store: Store) -> tuple[object, str] | None:
+    """The active learned model and its version label, if any."""
+    from monitor.classify.model import TrainedModel
+    from monitor.store.models import active_model as stored_active_model
+
     with store.reading() as conn:
-        return load_active_model(conn)
+        stored = stored_active_model(conn)
+    if stored is None:
+        return None
+    return TrainedModel.from_bytes(stored.blob), f"rules+{stored.version}"

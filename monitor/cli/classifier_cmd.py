@@ -94,3 +94,31 @@ def evaluate_cmd(ctx: click.Context, file: TextIO, as_json: bool, misses: int) -
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_tables(result, misses)
+
+
+@classifier.command("train")
+@click.option("--min-labels", type=click.IntRange(min=10), default=None,
+              help="Override [classifier.model] min_labels (default 200).")
+@click.pass_context
+@handle_errors
+def train_cmd(ctx: click.Context, min_labels: int | None) -> None:
+    """Fit the learned model on triaged mentions and make it active.
+
+    Needs the 'ml' extra (scikit-learn) and at least 200 triaged mentions. The rules stay in
+    charge: the model may move a verdict one step, with its own reason ("model: 0,91").
+    Run 'signaleer reclassify' afterwards to apply it to stored mentions.
+
+    \b
+    Example:
+      signaleer classifier train
+    """
+    from monitor.cli.common import open_store
+    from monitor.training_job import train_from_triage
+
+    settings = settings_from(ctx)
+    with open_store(ctx) as store:
+        report = train_from_triage(store, settings, min_labels=min_labels)
+    accuracy = report.metrics.get("train_accuracy")
+    click.echo(f"trained {report.version} on {report.labels} labels "
+               f"({report.attention} needing attention)"
+               + (f", training accuracy {accuracy:.3f}" if accuracy is not None else ""))
