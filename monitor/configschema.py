@@ -20,7 +20,8 @@ def check_keys(table: Mapping[str, Any], allowed: Iterable[str], where: str) -> 
         if key not in allowed:
             prefix = f"{where}." if where else ""
             hint = ", ".join(sorted(allowed))
-            raise ConfigError(f"{prefix}{key}: unknown key (allowed here: {hint})")
+            shown = key if key.isprintable() and key.strip() == key and key else repr(key)
+            raise ConfigError(f"{prefix}{shown[:60]}: unknown key (allowed here: {hint})")
 
 
 def _show(value: Any) -> str:
