@@ -14,6 +14,7 @@ LANGUAGES = ("nl", "en")
 LABELS: Mapping[str, Mapping[str, str]] = {
     "nl": {
         "digest_title": "Dagelijks overzicht van {institution}",
+        "alert_title": "Urgente vermelding van {institution}",
         "subject": "{prefix} Overzicht {day}: {summary}",
         "subject_alert": "{prefix} URGENT: {source}-vermelding van {author}",
         "summary_urgent": "{n} urgent",
@@ -30,10 +31,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "section_open": "Nog open",
         "section_health": "Status van de bronnen",
         "empty_day": "Vandaag vroeg niets om aandacht.",
-        "all_healthy": "Alle {n} bronnen werken normaal.",
+        "all_healthy": "Alle bronnen werken normaal ({n}).",
         "no_sources": "Er zijn nog geen bronnen actief geweest.",
         "some_unhealthy": "Let op: {n} bron(nen) werken niet goed, dus er kan iets gemist zijn.",
-        "healthy_rest": "De overige {n} bronnen werken normaal.",
+        "healthy_rest": "De overige bronnen werken normaal ({n}).",
         "followers": "{n} volgers",
         "unknown_author": "onbekende auteur",
         "open_link": "Bekijk bericht",
@@ -67,6 +68,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "en": {
         "digest_title": "Daily digest for {institution}",
+        "alert_title": "Urgent mention of {institution}",
         "subject": "{prefix} Digest {day}: {summary}",
         "subject_alert": "{prefix} URGENT: {source} mention by {author}",
         "summary_urgent": "{n} urgent",
@@ -83,11 +85,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "section_open": "Still open",
         "section_health": "Source health",
         "empty_day": "Nothing needed attention today.",
-        "all_healthy": "All {n} sources are working normally.",
+        "all_healthy": "All sources are working normally ({n}).",
         "no_sources": "No source has run yet.",
         "some_unhealthy": "Note: {n} source(s) are not working properly, so something may have "
                           "been missed.",
-        "healthy_rest": "The other {n} sources are working normally.",
+        "healthy_rest": "The other sources are working normally ({n}).",
         "followers": "{n} followers",
         "unknown_author": "unknown author",
         "open_link": "Open post",

@@ -95,7 +95,7 @@ def render_alert(item: DigestItem, *, language: str, timezone: str, institution:
     t = Labels(language, ZoneInfo(timezone))
     subject = t("subject_alert", prefix=subject_prefix, source=item.source,
                 author=item.author or t.unknown_author)
-    title = t("digest_title", institution=institution)
+    title = t("alert_title", institution=institution)
     ctx = {**_context(t, title), "item": item}
     env = environment()
     html = inline_css(env.get_template("alert.html").render(ctx))

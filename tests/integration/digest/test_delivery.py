@@ -154,7 +154,7 @@ def test_empty_day_is_sent_and_says_sources_are_healthy(store: Store) -> None:
         send_due(store, _settings(port), NOW)
     text = server.received[0].part("plain")
     assert "Vandaag vroeg niets om aandacht." in text
-    assert "Alle 1 bronnen werken normaal." in text
+    assert "Alle bronnen werken normaal (1)." in text
     assert "niets dat aandacht vraagt" in server.received[0].message["Subject"]
 
 

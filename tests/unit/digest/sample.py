@@ -1,0 +1,70 @@
+"""A fixed digest with every kind of section, for golden-file and size tests (no database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from monitor.digest.conduct import rules_for
+from monitor.digest.model import (
+    Cluster,
+    CountSection,
+    DigestContent,
+    DigestItem,
+    HealthSection,
+    ItemSection,
+    SourceHealth,
+    Spike,
+    SpikeSection,
+)
+from monitor.digest.text import alias_pattern, excerpt
+
+NOW = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Amsterdam
+NAMES = alias_pattern(["Curio", "ROC West-Brabant"])
+
+
+def item(i: int, severity: str = "attention", categories: tuple[str, ...] = ("complaint",),
+         text: str = "Weer geen rooster bij Curio in Breda, de communicatie is echt slecht.",
+         **overrides: object) -> DigestItem:
+    fields: dict[str, object] = {
+        "mention_id": i, "source": "x", "author": f"student{i}", "followers": 1200 * i,
+        "published_at": NOW - timedelta(hours=i), "title": None, "excerpt": excerpt(text, NAMES),
+        "url": f"https://x.example/student{i}/status/{1000 + i}", "severity": severity,
+        "score": 0.8, "categories": categories,
+        "reasons": tuple(f"{c}-signaal" for c in categories), "rules": rules_for(categories),
+    }
+    fields.update(overrides)
+    return DigestItem(**fields)  # type: ignore[arg-type]
+
+
+def full_content(language: str = "nl") -> DigestContent:
+    urgent = item(1, "urgent", ("crisis", "press"), followers=48_000, source="rss",
+                  author="Omroep Brabant", title="Brand in schoolgebouw ROC West-Brabant",
+                  text="Bij een brand in een schoolgebouw van ROC West-Brabant (nu Curio) ...",
+                  url="https://www.omroepbrabant.example/nieuws/1")
+    hostile = item(3, text="<script>alert(1)</script> Curio <img src=x onerror=alert(1)>",
+                   author="<b>Evil</b> Bcc: x@example.com", url=None)
+    sections = (
+        ItemSection("urgent", (urgent,), 1),
+        ItemSection("attention", (item(2), hostile), 4),
+        SpikeSection("spikes", (Spike(7, NOW - timedelta(hours=5), NOW - timedelta(hours=4), 42,
+                                      3.5, ("brand", "school"), ("x", "rss")),)),
+        CountSection("other", (("x", 12), ("rss", 3)),
+                     (Cluster(9, 6, ("x", "mastodon"), item(9, "info", ("praise",))),)),
+        ItemSection("open", (item(5, first_sent_on=date(2026, 2, 27)),), 1),
+        HealthSection("health", (
+            SourceHealth("bn-destem", "rss", "failing", 4, NOW - timedelta(days=2), None,
+                         "HTTP 503 from feed"),
+            SourceHealth("x-search", "x", None, 0, NOW, NOW, None))),
+    )
+    return DigestContent(date(2026, 3, 2), "mc", language, "Curio", "Europe/Amsterdam", NOW,
+                         sections)
+
+
+def empty_content(language: str = "nl") -> DigestContent:
+    sections = (
+        ItemSection("urgent", (), 0), ItemSection("attention", (), 0),
+        SpikeSection("spikes", ()), CountSection("other", (), ()), ItemSection("open", (), 0),
+        HealthSection("health", (SourceHealth("x-search", "x", None, 0, NOW, NOW, None),)),
+    )
+    return DigestContent(date(2026, 3, 2), "mc", language, "Curio", "Europe/Amsterdam", NOW,
+                         sections)
