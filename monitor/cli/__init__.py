@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "audit": "monitor.cli.triage_cmd:audit",
     "classify": "monitor.cli.classify_cmd:classify_cmd",
     "classifier": "monitor.cli.classifier_cmd:classifier",
+    "subject": "monitor.cli.privacy_cmd:subject",
     "run": "monitor.cli.run_cmd:run",
     "status": "monitor.cli.status_cmd:status",
     "doctor": "monitor.cli.doctor_cmd:doctor",
