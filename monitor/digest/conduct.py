@@ -21,27 +21,33 @@ SOURCE = {
 @dataclass(frozen=True, slots=True)
 class Rule:
     ref: str  # "2", "6", ...
+    title: tuple[str, str]  # (nl, en)
     nl: str
     en: str
 
     def text(self, language: str) -> str:
         return self.nl if language == "nl" else self.en
 
+    def name(self, language: str) -> str:
+        return self.title[0 if language == "nl" else 1]
+
 
 RULES: Mapping[str, Rule] = {
     "press_protocol": Rule(
         "2",
-        nl="Persprotocol blijft gelden: berichten en reacties uit naam van de instelling op social "
-           "media worden alleen gedaan door de Raad van Bestuur en/of diens woordvoerder, of door "
-           "de collegedirecteur als het een college betreft. Reageer dus niet zelf namens de "
-           "instelling.",
-        en="The press protocol still applies: posts and replies on behalf of the institution on "
-           "social media are made only by the Executive Board and/or its spokesperson, or by the "
-           "college director where one college is concerned. Do not reply on the institution's "
-           "behalf yourself.",
+        ("Persprotocol", "Press protocol"),
+        nl="Voor social media gelden dezelfde regels voor persvoorlichting en woordvoering als "
+           "voor krant en tv: berichten en reacties uit naam van de instelling worden alleen "
+           "gedaan door de Raad van Bestuur en/of diens woordvoerder, of door de collegedirecteur "
+           "als het een college betreft. Reageer dus niet zelf namens de instelling.",
+        en="The rules for press relations and spokespeople apply to social media as they do to "
+           "newspapers and TV: posts and replies on behalf of the institution are made only by "
+           "the Executive Board and/or its spokesperson, or by the college director where one "
+           "college is concerned. Do not reply on the institution's behalf yourself.",
     ),
     "when_in_doubt": Rule(
         "1",
+        ("Bij twijfel niet plaatsen", "When in doubt, do not post"),
         nl="Je bent zelf verantwoordelijk voor wat je plaatst. Bij twijfel: niet plaatsen, en "
            "vraag advies aan Marketing & Communicatie.",
         en="You are responsible for what you post. When in doubt, do not post, and ask Marketing & "
@@ -49,6 +55,7 @@ RULES: Mapping[str, Rule] = {
     ),
     "confidential": Rule(
         "5",
+        ("Geen vertrouwelijke informatie", "No confidential information"),
         nl="Geef nooit vertrouwelijke informatie van de instelling. Deel of citeer dit bericht "
            "niet verder.",
         en="Never disclose confidential information of the institution. Do not share or quote "
@@ -56,6 +63,7 @@ RULES: Mapping[str, Rule] = {
     ),
     "report_media": Rule(
         "6",
+        ("Signaleren en doorsturen", "Flag and forward"),
         nl="Signaleer berichten en filmpjes (ook van studenten) en stuur ze door naar "
            "M&C-persvoorlichting.",
         en="Flag posts and videos (including those by students) and forward them to the M&C "
@@ -63,17 +71,20 @@ RULES: Mapping[str, Rule] = {
     ),
     "admit_mistakes": Rule(
         "6",
+        ("Fouten toegeven", "Admit mistakes"),
         nl="Geef fouten toe en maak excuses indien nodig; spreek met respect over anderen.",
         en="Admit mistakes and apologise where needed; speak about others with respect.",
     ),
     "respect": Rule(
         "6-7",
+        ("Met respect", "With respect"),
         nl="Spreek met respect over anderen en plaats geen vulgair materiaal, ook niet als "
            "reactie.",
         en="Speak about others with respect and post no vulgar material, not even in a reply.",
     ),
     "own_name": Rule(
         "7",
+        ("Niet namens de instelling", "Not on behalf of the institution"),
         nl="Spreek niet namens de instelling maar namens jezelf; gebruik geen logo als "
            "profielfoto en nooit logo's of beeldmateriaal zonder toestemming.",
         en="Do not speak on behalf of the institution but for yourself; do not use a logo as a "

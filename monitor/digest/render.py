@@ -16,7 +16,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from monitor.digest.conduct import RULES
 from monitor.digest.i18n import MORE_COMMAND, Labels
-from monitor.digest.model import DigestContent, DigestItem, RenderedDigest, SourceHealth
+from monitor.digest.model import (
+    CountSection,
+    DigestContent,
+    DigestItem,
+    ItemSection,
+    RenderedDigest,
+    SourceHealth,
+)
 from monitor.digest.text import header_safe
 
 MAX_HTML_BYTES = 100_000  # Gmail clips messages above ~102 KB
@@ -55,9 +62,31 @@ def _problem_text(t: Labels) -> object:
     return describe
 
 
-def _context(t: Labels, title: str) -> dict[str, object]:
+def _context(t: Labels, title: str,
+             first_uses: frozenset[tuple[int, str]] | None = None) -> dict[str, object]:
+    def rule_in_full(item: DigestItem, key: str) -> bool:
+        return first_uses is None or (item.mention_id, key) in first_uses
+
     return {"t": t, "title": title, "rules": RULES, "more_command": MORE_COMMAND,
-            "problem_text": _problem_text(t)}
+            "problem_text": _problem_text(t), "rule_in_full": rule_in_full}
+
+
+def _first_rule_uses(content: DigestContent) -> frozenset[tuple[int, str]]:
+    """(mention id, rule) where each rule first appears: its full text is shown only there."""
+    seen: set[str] = set()
+    first: set[tuple[int, str]] = set()
+    for section in content.sections:
+        items: tuple[DigestItem, ...] = ()
+        if isinstance(section, ItemSection):
+            items = section.items
+        elif isinstance(section, CountSection):
+            items = tuple(c.sample for c in section.clusters)
+        for item in items:
+            for key in item.rules:
+                if key not in seen:
+                    seen.add(key)
+                    first.add((item.mention_id, key))
+    return frozenset(first)
 
 
 def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
@@ -81,7 +110,7 @@ def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest
     """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
     t = Labels(content.language, ZoneInfo(content.timezone))
     title = t("digest_title", institution=content.institution)
-    ctx = {**_context(t, title), "content": content}
+    ctx = {**_context(t, title, _first_rule_uses(content)), "content": content}
     env = environment()
     html = inline_css(env.get_template("digest.html").render(ctx))
     text = env.get_template("digest.txt").render(ctx)

@@ -209,5 +209,5 @@ def test_english_digest(store: Store) -> None:
         send_due(store, _settings(port, language="en"), NOW)
     got = server.received[0]
     assert got.message["Subject"].startswith("[Signaleer] Digest Monday 2 March 2026: 1 urgent")
-    assert "The press protocol still applies" in got.part("plain")
+    assert "Code of conduct 2 · Press protocol: The rules for press relations" in got.part("plain")
     assert got.message["Content-Language"] == "en"
