@@ -173,7 +173,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
     check_keys(raw, _TOP_KEYS, "")
     base = source.parent if source else Path.cwd()
-    connectors = _connectors(raw.get("connectors", []))
+    connectors = _connectors(raw.get("connectors", []), base)
     return Settings(
         institution=_institution(opt_table(raw, "institution")),
         database=_database(opt_table(raw, "database")),
@@ -267,7 +267,13 @@ def _retention(t: Mapping[str, Any], base: Path) -> RetentionSettings:
     )
 
 
-def _connectors(raw: Any) -> tuple[ConnectorSettings, ...]:
+def _resolve_files(options: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """``*_file`` options (secrets) are relative to the config file's folder."""
+    return {k: str(base / v) if k.endswith("_file") and isinstance(v, str) and v
+            and not Path(v).is_absolute() else v for k, v in options.items()}
+
+
+def _connectors(raw: Any, base: Path) -> tuple[ConnectorSettings, ...]:
     if not isinstance(raw, list):
         raise ConfigError("connectors: expected an array of tables ([[connectors]])")
     seen: set[str] = set()
@@ -290,6 +296,6 @@ def _connectors(raw: Any) -> tuple[ConnectorSettings, ...]:
             every=parse_every(opt_str(entry, f"{where}.every", "15m"), f"{where}.every"),
             enabled=opt_bool(entry, f"{where}.enabled", True),
             jitter=opt_int(entry, f"{where}.jitter", 0, minimum=0),
-            options=opt_table(entry, "options", where=f"{where}.options"),
+            options=_resolve_files(opt_table(entry, "options", where=f"{where}.options"), base),
         ))
     return tuple(result)

@@ -52,10 +52,27 @@ def feed_files() -> list[Path]:
     return sorted(p for p in feeds.glob("*.xml")) if feeds.is_dir() else []
 
 
+# Feeds that show the presets: served at the paths the real services use.
+PRESET_FEEDS = {
+    "google-news-curio.xml": ("/rss/search", {"preset": "google_news",
+                                              "query": '"Curio" OR "ROC West-Brabant"'}),
+    "youtube-studentvlogs.xml": ("/feeds/videos.xml", {"preset": "youtube",
+                                                      "channel_id": "UCdemo-studentvlogs"}),
+}
+
+
+def feed_routes() -> dict[str, str]:
+    return {path: name for name, (path, _opts) in PRESET_FEEDS.items()}
+
+
+def _connector(path: Path, base: str) -> dict[str, Any]:
+    preset = PRESET_FEEDS.get(path.name)
+    options = {**preset[1], "base_url": base} if preset else {"url": f"{base}/{path.name}"}
+    return {"name": f"demo-{path.stem}", "kind": "rss", "every": "15m", "options": options}
+
+
 def demo_settings(folder: Path, feed_base: str | None) -> Settings:
-    connectors = [{"name": f"demo-{p.stem}", "kind": "rss", "every": "15m",
-                   "options": {"url": f"{feed_base}/{p.name}"}}
-                  for p in feed_files()] if feed_base else []
+    connectors = [_connector(p, feed_base) for p in feed_files()] if feed_base else []
     raw: dict[str, Any] = {
         "institution": DEMO_INSTITUTION,
         "database": {"url": f"sqlite:///{folder / 'signaleer-demo.db'}"},
@@ -81,7 +98,7 @@ def serving_feeds() -> Iterator[str | None]:
         return
     from monitor.feedserver import FeedServer
 
-    with FeedServer(demo_data_dir() / "feeds") as server:
+    with FeedServer(demo_data_dir() / "feeds", routes=feed_routes()) as server:
         yield server.base_url
 
 

@@ -7,6 +7,8 @@ from monitor.demo import DEMO_INSTITUTION, DemoReport
 from monitor.search import SearchFilters, search
 from monitor.store import Store
 
+SHOWN = 12
+
 
 def show_demo(report: DemoReport) -> None:
     from zoneinfo import ZoneInfo
@@ -17,10 +19,11 @@ def show_demo(report: DemoReport) -> None:
     tz = ZoneInfo("Europe/Amsterdam")
     out.print(f"  imported {report.imported} sample social-media posts", markup=False)
     with Store.open(report.database_url) as store, store.reading() as conn:
-        flagged = search(conn, None, SearchFilters(min_severity=None, flagged=True, limit=20))
+        flagged = search(conn, None, SearchFilters(flagged=True, limit=200))
         found = search(conn, DEMO_INSTITUTION["name"], SearchFilters(limit=5))
-    out.rule("Flagged for M&C, with reasons")
-    for item in flagged:
+    out.rule("Flagged for M&C, most urgent first, with reasons")
+    flagged.sort(key=lambda i: -(i.verdict.severity.rank if i.verdict else 0))
+    for item in flagged[:SHOWN]:
         v = item.verdict
         if v is None or not v.flagged:
             continue
@@ -29,6 +32,8 @@ def show_demo(report: DemoReport) -> None:
                   + " ".join(item.mention.text.split())[:110], markup=False)
         for reason in v.reasons:
             out.print(f"    - {reason}", markup=False)
+    if len(flagged) > SHOWN:
+        out.print(f"... and {len(flagged) - SHOWN} more: signaleer search --flagged", markup=False)
     out.rule("signaleer search curio")
     print_table(found, tz, "curio")
     if report.digest_path:

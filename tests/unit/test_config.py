@@ -114,3 +114,11 @@ def test_config_loading_never_tracebacks(raw: dict) -> None:
         parse_settings(raw, None)
     except ConfigError as exc:
         assert "\n" not in str(exc)
+
+
+def test_connector_secret_files_are_relative_to_the_config(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[connectors]]\nname = "x"\nkind = "x"\n[connectors.options]\n'
+                           'bearer_token_file = "secrets/x"\nother = "y"\n')
+    options = load_settings(path).connectors[0].options
+    assert options["bearer_token_file"] == str(tmp_path / "secrets" / "x")
+    assert options["other"] == "y"
