@@ -4,7 +4,7 @@ Life cycle::
 
     take the instance lock (or exit 75; with --standby wait for it)
     -> open the store (runs the migrations) -> validate connectors -> schedule jobs
-    -> READY=1 -> main thread sleeps on an Event: SIGHUP reloads, SIGTERM/SIGINT stop,
+    -> READY=1 -> main thread sleeps on a self-pipe: SIGHUP reloads, SIGTERM/SIGINT stop,
        a periodic tick checks the lock and pings the watchdog
     -> STOPPING=1 -> let the running job finish (scheduler.shutdown(wait=True)) -> exit 0
 
@@ -77,6 +77,7 @@ class Daemon:
         finally:
             lock.release()
             restore()
+            self.flags.close()
 
     def _acquire(self, lock: InstanceLock) -> bool:
         def waiting(message: str) -> None:
@@ -85,9 +86,9 @@ class Daemon:
 
         try:
             lock.acquire(wait=self.options.standby, poll=self.options.poll_seconds,
-                         stop=self.flags.stop, on_wait=waiting)
+                         sleep=self.flags.sleep_unless_stopped, on_wait=waiting)
         except LockBusy:
-            if self.flags.stop.is_set():
+            if self.flags.stop_requested:
                 self.notifier.stopping("stopped while on standby")
                 log.info("stopped while on standby")
                 return False
@@ -121,12 +122,10 @@ class Daemon:
     def _loop(self, lock: InstanceLock) -> int:
         next_check = time.monotonic() + self.options.lock_check_seconds
         while True:
-            self.flags.wake.wait(self._tick_seconds())
-            self.flags.wake.clear()
-            if self.flags.stop.is_set():
+            self.flags.wait(self._tick_seconds())
+            if self.flags.stop_requested:
                 return EXIT_OK
-            if self.flags.reload.is_set():
-                self.flags.reload.clear()
+            if self.flags.take_reload():
                 self.reload()
             if time.monotonic() >= next_check:
                 next_check = time.monotonic() + self.options.lock_check_seconds

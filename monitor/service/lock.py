@@ -12,7 +12,8 @@ Use it as a context manager::
         run_collect(settings, store, ())
 
 A held lock raises :class:`LockBusy` (exit code 75, ``EX_TEMPFAIL``) unless ``wait=True``, which
-polls every ``poll`` seconds until the lock is free or ``stop`` is set (then :class:`LockBusy` too).
+polls every ``poll`` seconds until the lock is free, or until ``sleep(poll)`` returns True (the
+daemon's "stop requested"; then :class:`LockBusy` too).
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -167,9 +167,10 @@ class InstanceLock:
         self.held = False
 
     def acquire(self, *, wait: bool = False, poll: float = 5.0,
-                stop: threading.Event | None = None,
-                on_wait: Any = None) -> None:
-        """Take the lock, or raise ``LockBusy``; with ``wait``, poll until free or ``stop``."""
+                sleep: Callable[[float], bool] | None = None,
+                on_wait: Callable[[str], object] | None = None) -> None:
+        """Take the lock, or raise ``LockBusy``; with ``wait``, poll until free. ``sleep(s)``
+        sleeps up to ``s`` seconds and returns True to give up (default: ``time.sleep``)."""
         announced = False
         while True:
             if self._backend.try_acquire():
@@ -180,10 +181,10 @@ class InstanceLock:
             if not announced and on_wait is not None:
                 on_wait(self._busy_message())
                 announced = True
-            if stop is not None and stop.wait(poll):
-                raise LockBusy("gave up waiting for the instance lock (stopping)")
-            if stop is None:
+            if sleep is None:
                 time.sleep(poll)
+            elif sleep(poll):
+                raise LockBusy("gave up waiting for the instance lock (stopping)")
 
     def _busy_message(self) -> str:
         holder = self._backend.holder()
@@ -206,11 +207,11 @@ class InstanceLock:
 
 @contextmanager
 def instance_lock(url: str, *, purpose: str = "signaleer", wait: bool = False, poll: float = 5.0,
-                  stop: threading.Event | None = None) -> Iterator[InstanceLock]:
+                  sleep: Callable[[float], bool] | None = None) -> Iterator[InstanceLock]:
     """Hold the single-instance lock for the block. Raises ``LockBusy`` (exit 75) when taken."""
     lock = InstanceLock(url, purpose)
     try:
-        lock.acquire(wait=wait, poll=poll, stop=stop)
+        lock.acquire(wait=wait, poll=poll, sleep=sleep)
     except StoreError:
         lock.release()
         raise
