@@ -4,7 +4,9 @@
   lock when the process dies, however it dies.
 * PostgreSQL: ``pg_try_advisory_lock(LOCK_KEY)`` on a dedicated connection held for as long as the
   lock is held. Two hosts sharing one database therefore never collect or send twice. The server
-  drops the lock when that connection ends.
+  drops the lock when that connection ends. ``LOCK_KEY`` is derived from the name "signaleer";
+  an installation whose tables live in another schema than ``public`` gets a key derived from
+  "signaleer:<schema>", so that separate installations sharing one database do not block each other.
 
 Use it as a context manager::
 
@@ -33,8 +35,15 @@ from monitor.errors import SignaleerError, StoreError
 
 EX_TEMPFAIL = 75
 LOCK_NAME = "signaleer"
-# A stable signed 64-bit key for pg_try_advisory_lock, derived from the name "signaleer".
-LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big", signed=True)
+
+
+def lock_key(schema: str | None = None) -> int:
+    """A stable signed 64-bit key for ``pg_try_advisory_lock``: from "signaleer" (schema public)."""
+    name = LOCK_NAME if schema in (None, "", "public") else f"{LOCK_NAME}:{schema}"
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+LOCK_KEY = lock_key()
 APP_PREFIX = "signaleer-lock"
 
 
@@ -155,7 +164,7 @@ def _backend(url: str, purpose: str) -> _Backend:
         return _FileLock(path, purpose) if path else _NoLock()
     from monitor.service.pglock import AdvisoryLock
 
-    return AdvisoryLock(url, purpose, LOCK_KEY)
+    return AdvisoryLock(url, purpose)
 
 
 class InstanceLock:

@@ -3,7 +3,7 @@
 The connection is opened outside any pool and kept for as long as the lock is held; its
 ``application_name`` (``signaleer-lock:<purpose>:<host>:<pid>``) lets a refused second instance say
 who holds the lock. Advisory locks are per database, so every host pointing at the same database
-shares one lock.
+shares one lock. The key depends on the connection's ``current_schema()`` (see ``lock_key``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import socket
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from monitor.errors import StoreError
-from monitor.service.lock import Holder
+from monitor.service.lock import Holder, lock_key
 
 _HOLDER_SQL = text("""
     SELECT a.application_name, a.backend_start
@@ -31,12 +31,12 @@ _HOLDER_SQL = text("""
 
 
 class AdvisoryLock:
-    def __init__(self, url: str, purpose: str, key: int) -> None:
+    def __init__(self, url: str, purpose: str) -> None:
         from monitor.db import normalise_url
 
         self.url = normalise_url(url)
         self.purpose = purpose
-        self.key = key
+        self.key: int | None = None
         self._engine: Engine | None = None
         self._conn: Connection | None = None
 
@@ -47,9 +47,12 @@ class AdvisoryLock:
                                          connect_args={"application_name": app, "connect_timeout": 10},
                                          isolation_level="AUTOCOMMIT")
         try:
-            return self._engine.connect()
+            conn = self._engine.connect()
+            if self.key is None:
+                self.key = lock_key(conn.execute(text("SELECT current_schema()")).scalar())
         except DBAPIError as exc:
             raise StoreError(f"cannot reach PostgreSQL for the instance lock: {_first_line(exc)}") from None
+        return conn
 
     def try_acquire(self) -> bool:
         conn = self._conn or self._connect()
@@ -66,9 +69,10 @@ class AdvisoryLock:
 
     def release(self) -> None:
         if self._conn is not None:
-            with contextlib.suppress(DBAPIError):  # a gone connection took the lock with it
+            with contextlib.suppress(SQLAlchemyError):  # a gone connection took the lock with it
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
-            self._conn.close()
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
             self._conn = None
         if self._engine is not None:
             self._engine.dispose()
@@ -79,14 +83,15 @@ class AdvisoryLock:
             return False
         try:
             self._conn.execute(text("SELECT 1"))
-        except DBAPIError:
+        except SQLAlchemyError:
             return False
         return True
 
     def holder(self) -> Holder | None:
-        params = {"hi": (self.key >> 32) & 0xFFFFFFFF, "lo": self.key & 0xFFFFFFFF}
         try:
             conn = self._conn or self._connect()
+            key = self.key if self.key is not None else lock_key()
+            params = {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF}
             try:
                 row = conn.execute(_HOLDER_SQL, params).first()
             finally:
@@ -99,7 +104,7 @@ class AdvisoryLock:
         return _parse_app(str(row.application_name or ""), row.backend_start)
 
     def where(self) -> str:
-        return f"PostgreSQL advisory lock {self.key}"
+        return f"PostgreSQL advisory lock {self.key if self.key is not None else lock_key()}"
 
 
 def _parse_app(app: str, started: Any) -> Holder:
