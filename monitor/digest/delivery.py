@@ -82,9 +82,10 @@ def lease_for(settings: Settings) -> timedelta:
 
 
 def compose(conn: Connection, settings: Settings, digest_date: date, now: datetime,
-            digest_id: int | None) -> tuple[DigestContent, RenderedDigest]:
+            digest_id: int | None, claimed_at: datetime | None = None
+            ) -> tuple[DigestContent, RenderedDigest]:
     """Read, arrange and render; list fewer items if the HTML would exceed ``MAX_HTML_BYTES``."""
-    inputs = read_inputs(conn, settings, digest_date, now, digest_id)
+    inputs = read_inputs(conn, settings, digest_date, now, digest_id, claimed_at)
     budget = settings.digest.max_items
     while True:
         content = build_content(inputs, settings, digest_date, now, max_items=budget)
@@ -100,7 +101,9 @@ def preview(store: Store, settings: Settings, now: datetime,
     digest_date = digest_date or local_today(settings, now)
     with store.reading() as conn:
         existing = db.find_digest(conn, digest_date, settings.digest.audience)
-        return compose(conn, settings, digest_date, now, existing.id if existing else None)
+        if existing is None:
+            return compose(conn, settings, digest_date, now, None)
+        return compose(conn, settings, digest_date, now, existing.id, existing.created_at)
 
 
 def claim(store: Store, settings: Settings, digest_date: date, now: datetime) -> db.DigestRecord:
@@ -171,7 +174,8 @@ def deliver(store: Store, settings: Settings, record: db.DigestRecord, now: date
     with store.transaction() as conn:
         if not db.begin_attempt(conn, record.id, now, now + lease_for(settings)):
             return _outcome(record, "busy")
-        content, rendered = compose(conn, settings, record.digest_date, now, record.id)
+        content, rendered = compose(conn, settings, record.digest_date, now, record.id,
+                                    record.created_at)
         db.set_subject(conn, record.id, rendered.subject)
     attempts = record.attempts + 1
     try:

@@ -97,8 +97,12 @@ class _Inputs:
 
 
 def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: datetime,
-                digest_id: int | None) -> _Inputs:
-    """For a claimed digest, its linked items and spikes; otherwise today's candidates."""
+                digest_id: int | None, claimed_at: datetime | None = None) -> _Inputs:
+    """For a claimed digest, its linked items and spikes; otherwise today's candidates.
+
+    "Still open" lists items of digests delivered before ``claimed_at`` (default: now), so a
+    late retry of yesterday's digest does not show up again in today's.
+    """
     if digest_id is None:
         candidates = stored_mentions(conn, db.undigested_flagged_ids(conn))
         sections = assign_sections(candidates)
@@ -106,7 +110,7 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
     else:
         sections = db.digest_item_sections(conn, digest_id)
         by_id = {m.id: m for m in stored_mentions(conn, list(sections))}
-    open_rows = db.still_open(conn, digest_date, settings.digest.audience)
+    open_rows = db.still_open(conn, digest_date, settings.digest.audience, claimed_at or now)
     open_by_id = {m.id: m for m in stored_mentions(conn, [mid for mid, _ in open_rows])}
     open_items = tuple((open_by_id[mid], d) for mid, d in open_rows if mid in open_by_id)
     cluster_ids = {m.cluster_id for m in (*by_id.values(), *open_by_id.values()) if m.cluster_id}

@@ -117,14 +117,19 @@ def digest_item_sections(conn: Connection, digest_id: int) -> dict[int, str]:
     return {r.mention_id: r.section for r in rows}
 
 
-def still_open(conn: Connection, before: date, audience: str) -> list[tuple[int, date]]:
-    """(mention id, digest date) of urgent/attention items sent before ``before``, not closed."""
+def still_open(conn: Connection, before: date, audience: str,
+               sent_before: datetime) -> list[tuple[int, date]]:
+    """(mention id, digest date) of urgent/attention items from earlier digests, not closed.
+
+    Earlier means: dated before ``before`` and either delivered before ``sent_before`` (so people
+    have seen it) or failed for good (so they have not, and must not lose it).
+    """
     di, d = digest_items.c, digests.c
+    delivered = or_(and_(d.status == "sent", d.sent_at < sent_before), d.status == "failed")
     stmt = (select(di.mention_id, d.digest_date)
             .join(digests, d.id == di.digest_id)
-            .where(d.digest_date < before, d.audience == audience,
-                   d.status.in_(("sent", "failed")), di.section.in_(OPEN_SECTIONS),
-                   _is_open(di.mention_id))
+            .where(d.digest_date < before, d.audience == audience, delivered,
+                   di.section.in_(OPEN_SECTIONS), _is_open(di.mention_id))
             .order_by(d.digest_date, di.mention_id))
     return [(r.mention_id, r.digest_date) for r in conn.execute(stmt)]
 

@@ -211,3 +211,39 @@ def test_english_digest(store: Store) -> None:
     assert got.message["Subject"].startswith("[Signaleer] Digest Monday 2 March 2026: 1 urgent")
     assert "Code of conduct 2 · Press protocol: The rules for press relations" in got.part("plain")
     assert got.message["Content-Language"] == "en"
+
+
+def test_lease_is_taken_once(store: Store) -> None:
+    add_flagged(store, [mention(1)], "attention")
+    record = delivery.claim(store, make_settings(), NOW.date(), NOW)
+    lease = NOW + timedelta(minutes=10)
+    with store.transaction() as conn:
+        assert db.begin_attempt(conn, record.id, NOW, lease)
+        assert not db.begin_attempt(conn, record.id, NOW, lease)
+        assert db.begin_attempt(conn, record.id, lease, lease + timedelta(minutes=10))
+
+
+def test_pending_digest_keeps_its_items_out_of_the_next_one(store: Store) -> None:
+    (first,) = add_flagged(store, [mention(1)], "attention")
+    down = _settings(free_port())
+    send_due(store, down, NOW)  # claimed, not delivered
+    (second,) = add_flagged(store, [mention(2)], "attention")
+    tomorrow = NOW + timedelta(days=1)
+    with smtp_server() as (server, port):
+        report = send_due(store, _settings(port), tomorrow)
+    assert sorted(o.status for o in report.outcomes) == ["sent", "sent"]
+    by_date = {r.message["Message-ID"]: r.part("plain") for r in server.received}
+    yesterday = by_date["<digest-2026-03-02-mc@signaleer.curio.example>"]
+    today = by_date["<digest-2026-03-03-mc@signaleer.curio.example>"]
+    assert f"signaleer show {first}" in yesterday and f"signaleer show {first}" not in today
+    assert f"signaleer show {second}" in today and f"signaleer show {second}" not in yesterday
+
+
+def test_write_digest_file_marks_nothing(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from monitor.digest import write_digest_file
+
+    add_flagged(store, [mention(1)], "urgent")
+    path = write_digest_file(store, make_settings(), tmp_path / "out", NOW)
+    assert path.name == "digest-2026-03-02-mc.html"
+    assert "Urgent (1)" in path.read_text(encoding="utf-8")
+    assert digest_rows(store) == [] and item_rows(store) == {}
