@@ -44,3 +44,10 @@ def test_alert() -> None:
                             subject_prefix="[Signaleer]")
     check("alert_nl.html", rendered.html)
     check("alert_nl.txt", f"Subject: {rendered.subject}\n\n{rendered.text}")
+
+
+def test_html_loads_nothing_from_outside_and_runs_no_script() -> None:
+    html = render_digest(full_content("nl"), "[Signaleer]").html.lower()
+    for needle in ("<img", "<link", "url(", "<script", "@import", "<iframe", " src="):
+        assert needle not in html, needle
+    assert 'name="viewport"' in html and "@media" in html  # phones
