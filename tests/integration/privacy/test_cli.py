@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import stat
-from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -75,10 +74,7 @@ def test_erase_with_yes(seeded: dict) -> None:
     assert entry.actor == "anouk" and "jandevries" not in str(entry.details).lower()
 
 
-def test_retention_dry_run_then_apply(seeded: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The instance lock is PostgreSQL-wide (an advisory lock), so a concurrent test run elsewhere
-    # on the same server would make this flaky; the lock has its own tests in tests/integration/service.
-    monkeypatch.setattr("monitor.service.single_instance", lambda *_a, **_k: nullcontext())
+def test_retention_dry_run_then_apply(seeded: dict) -> None:
     with Store.open(seeded["url"]) as store:
         before = snapshot(store)
         dry = run("retention", "apply", "--dry-run")
