@@ -143,6 +143,7 @@ class Daemon:
         return max(0.1, tick)
 
     def _schedule(self, settings: Settings) -> list[JobSpec]:
+        """Replace every job; the old schedule stays if building the new one fails."""
         assert self.store is not None
         jobs = build_jobs(settings, datetime.now(UTC), last_run_times(self.store))
         self.scheduler.remove_all_jobs()
@@ -180,13 +181,13 @@ class Daemon:
         try:
             new = load_settings(path)
             validate(new, self.settings)
+            jobs = self._schedule(new)
         except SignaleerError as exc:
             log.error("config reload failed; still running the previous config: %s", exc)
             self._audit_reload(path, {"ok": False, "error": str(exc)[:500]})
             self.notifier.ready(status="reload failed; running the previous config")
             return False
         self.settings = new
-        jobs = self._schedule(new)
         log.info("config reloaded: %d jobs", len(jobs))
         self._audit_reload(path, {"ok": True, "jobs": len(jobs),
                                   "connectors": [c.name for c in new.connectors if c.enabled]})

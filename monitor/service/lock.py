@@ -111,7 +111,14 @@ class _FileLock:
             self._fd = None
 
     def alive(self) -> bool:
-        return self._fd is not None
+        """Still ours: the fd is open and the path still names the file we locked (not deleted
+        or replaced, which would let another process lock a new file of the same name)."""
+        if self._fd is None:
+            return False
+        try:
+            return os.fstat(self._fd).st_ino == os.stat(self.path).st_ino
+        except OSError:
+            return False
 
     def holder(self) -> Holder | None:
         try:

@@ -96,3 +96,13 @@ def test_lock_is_dropped_when_the_holder_dies(tmp_path: Path) -> None:
         child.wait()
     with instance_lock(url):
         pass
+
+
+def test_a_deleted_lock_file_means_the_lock_is_lost(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    with instance_lock(url) as lock:
+        assert lock.alive()
+        path = lock_path_for(url)
+        assert path is not None
+        path.unlink()
+        assert not lock.alive()

@@ -55,9 +55,11 @@ def test_collects_sends_digest_notifies_and_stops_cleanly(config: Path, db_url: 
                                                           notify_socket: NotifySocket, daemons,
                                                           tmp_path: Path) -> None:
     _, mailbox = smtp_server
-    env = base_env(tmp_path, NOTIFY_SOCKET=notify_socket.path)
+    env = base_env(tmp_path, NOTIFY_SOCKET=notify_socket.path, WATCHDOG_USEC="1000000")
     daemon = daemons(config, "run", env=env)
     wait_for(lambda: notify_socket.seen("READY=1"), what="READY=1")
+    assert any(m.startswith("READY=1\nSTATUS=running: 1 connector(s)") for m in notify_socket.messages)
+    wait_for(lambda: notify_socket.seen("WATCHDOG=1"), what="WATCHDOG=1 (every WATCHDOG_USEC/2)")
     wait_for(lambda: _curio_stored(db_url), what="the Curio item to be collected")
     wait_for(lambda: mailbox.messages, what="the digest to arrive over SMTP")
     assert b"Curio" in mailbox.messages[0]
