@@ -27,7 +27,7 @@ def digest() -> None:
 
     \b
     Examples:
-      signaleer digest preview --out /tmp/digest.html
+      signaleer digest preview --out digest.html
       signaleer digest send --if-due      # from cron or a systemd timer, every few minutes
       signaleer digest list
     """
