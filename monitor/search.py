@@ -78,6 +78,22 @@ def search(conn: Connection, query_text: str | None, filters: SearchFilters) -> 
     return stored_mentions(conn, ids)
 
 
+def compact_index(conn: Connection, budget_pages: int | None = None) -> None:
+    """Merge the segments of SQLite's full-text index (a no-op on PostgreSQL).
+
+    Every query walks every segment, so a freshly merged index answers phrase and AND queries
+    several times faster. ``None`` merges everything (about 10 s for 1M mentions); a number does
+    roughly that many pages of incremental merging, for regular upkeep.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    if budget_pages is None:
+        conn.exec_driver_sql("INSERT INTO mentions_fts(mentions_fts) VALUES ('optimize')")
+    else:
+        conn.exec_driver_sql("INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('merge', ?)",
+                             (-abs(budget_pages),))
+
+
 def _base(conn: Connection, query: Query | None, filters: SearchFilters) -> Select[Any]:
     m = mentions.c
     if query is None:

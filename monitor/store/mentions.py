@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -175,9 +175,14 @@ def _number_and_cluster(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def _lowest_ids(conn: Connection, col: Any, values: list[str | None]) -> dict[str, int]:
+    """The lowest stored id for each of ``values`` of ``col`` that is stored at all."""
     wanted = sorted({v for v in values if v is not None})
-    stmt = (select(col, func.min(mentions.c.id)).where(col.in_(bindparam("values", expanding=True)))
-            .group_by(col))
+    if conn.dialect.name == "postgresql":  # see _stored_keys
+        stmt: Any = sql_text(f"SELECT k.v, min(m.id) FROM unnest(CAST(:values AS text[])) AS k(v) "
+                             f"JOIN mentions m ON m.{col.name} = k.v GROUP BY k.v")
+    else:
+        stmt = (select(col, func.min(mentions.c.id))
+                .where(col.in_(bindparam("values", expanding=True))).group_by(col))
     return {value: lowest for start in range(0, len(wanted), KEY_LOOKUP_SLICE)
             for value, lowest in conn.execute(
                 stmt, {"values": wanted[start:start + KEY_LOOKUP_SLICE]})}
@@ -218,7 +223,20 @@ def _unseen(conn: Connection, chunk: list[Mention]) -> list[Mention]:
     return [m for key, m in first.items() if key not in stored]
 
 
-def _stored_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+_PG_STORED_KEYS = sql_text(
+    # One array per column, joined to the unique index: a long IN list would make PostgreSQL
+    # plan slowly and, before the table has statistics, scan every row of the source.
+    "SELECT m.source, m.external_id FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[])) "
+    "AS k(source, external_id) JOIN mentions m "
+    "ON m.source = k.source AND m.external_id = k.external_id")
+
+
+def _stored_keys(conn: Connection, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``keys`` are stored already."""
+    if conn.dialect.name == "postgresql":
+        sources, ids = zip(*keys, strict=True) if keys else ((), ())
+        found = conn.execute(_PG_STORED_KEYS, {"sources": list(sources), "ids": list(ids)})
+        return {(source, external_id) for source, external_id in found}
     by_source: dict[str, list[str]] = {}
     for source, external_id in keys:
         by_source.setdefault(source, []).append(external_id)

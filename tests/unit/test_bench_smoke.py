@@ -4,6 +4,8 @@ and print their figures and targets."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,37 @@ def test_store_fingerprint_matches_matching_module() -> None:
         assert content_fingerprint(m.text) == fingerprint(m.text)
     assert content_fingerprint("RT @x: Cúrio https://t.co/x nieuws over de open dag") == \
         fingerprint("RT @x: Cúrio https://t.co/x nieuws over de open dag")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    schema = f"bench_smoke_{uuid.uuid4().hex[:10]}"
+    yield schema
+    if PG_URL:
+        common.pg_admin_exec(PG_URL, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.mark.parametrize("db", DBS)
+def test_search_runs_and_prints_figures(db: str, pg_schema: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import search
+
+    args = ["--rows", "300", "--queries", "5", "--db", db, "--pg-schema", pg_schema]
+    assert search.main([*args, "--cold-runs", "1"]) == 0
+    out = capsys.readouterr().out
+    for name in search.CLASSES:
+        assert f" {name} " in out
+    assert "p95 ms" in out and "Targets" in out
+    if db == "sqlite":
+        assert "cold start" in out
+    assert search.main([*args, "--cold-runs", "0"]) == 0  # the cached database is reused
+    assert "building" not in capsys.readouterr().err
+
+
+def test_queries_are_seeded_and_cover_every_class() -> None:
+    from bench import search
+
+    queries = search.make_queries(30, seed=1)
+    assert queries == search.make_queries(30, seed=1)
+    assert set(queries) == set(search.CLASSES) and all(len(q) == 30 for q in queries.values())
+    assert all(q.startswith('"') and q.count(" ") == 1 for q in queries["phrase"])
