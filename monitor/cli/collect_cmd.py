@@ -16,7 +16,8 @@ from monitor.cli.common import handle_errors, open_store, settings_from
 def collect(ctx: click.Context, names: tuple[str, ...], all_: bool, force: bool) -> None:
     """Fetch new mentions from connectors, classify and store them (one line per connector).
 
-    Exits 1 if any connector failed. This is the cron / systemd-timer job.
+    Exits 1 if any connector failed, 75 if the daemon or another run holds the instance lock.
+    This is the cron / systemd-timer job.
 
     \b
     Examples:
@@ -24,9 +25,10 @@ def collect(ctx: click.Context, names: tuple[str, ...], all_: bool, force: bool)
       signaleer collect omroep-brabant mastodon
     """
     from monitor.collecting import run_collect
+    from monitor.service import single_instance
 
     settings = settings_from(ctx)
-    with open_store(ctx) as store:
+    with single_instance(settings, "collect"), open_store(ctx) as store:
         outcomes = run_collect(settings, store, names, all_=all_, force=force,
                                on_done=lambda o: click.echo(o.summary()))
     if any(not o.ok for o in outcomes):

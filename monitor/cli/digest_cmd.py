@@ -84,9 +84,10 @@ def send(ctx: click.Context, if_due: bool, day: str | None) -> None:
       signaleer digest send --date 2026-03-02
     """
     from monitor.digest.delivery import send_due
+    from monitor.service import single_instance
 
     settings = settings_from(ctx)
-    with open_store(ctx) as store:
+    with single_instance(settings, "digest"), open_store(ctx) as store:
         report = send_due(store, settings, datetime.now(UTC), if_due=if_due,
                           digest_date=_date(day))
     for o in report.outcomes:

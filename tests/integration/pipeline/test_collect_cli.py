@@ -101,3 +101,14 @@ def test_malformed_feed_keeps_what_parses(cli_env: dict, tmp_path: Path, feeds: 
     result = run(config, "collect", "kapot")
     assert "Traceback" not in result.output
     assert result.output.startswith("kapot: ")
+
+
+def test_collect_refuses_while_another_instance_runs(cli_env: dict, db_url: str, tmp_path: Path,
+                                                     feeds: FeedServer) -> None:
+    from monitor.service import instance_lock
+
+    config = write_config(tmp_path, feeds.base_url)
+    with instance_lock(db_url, purpose="daemon"):
+        busy = CliRunner().invoke(cli, ["--config", str(config), "collect", "nieuws"])
+    assert busy.exit_code == 75 and "Traceback" not in busy.output
+    assert run(config, "collect", "nieuws").exit_code == 0
