@@ -1,6 +1,8 @@
 """The one HTTP client every connector uses: timeouts, User-Agent, size cap, bounded backoff.
 
-* Every request has a connect/read timeout and an overall deadline (slow-drip servers).
+* Every request has a connect/read timeout and an overall deadline (slow-drip servers): past the
+  deadline a watchdog shuts the sockets down, so a server that drips its headers or body a byte
+  at a time cannot hold a connector (or the daemon) for longer than ``deadline``.
 * The body is streamed and reading stops past ``max_bytes`` (default 10 MB, after decompression).
 * 429 and 5xx are retried a couple of times, honouring ``Retry-After``, but one call never
   sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
@@ -11,9 +13,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -156,6 +161,7 @@ class Http:
             max_redirects=self.policy.max_redirects,
             transport=transport,
         )
+        self._sockets: list[socket.socket] = []  # every socket this client opened (for the watchdog)
 
     def __enter__(self) -> Http:
         return self
@@ -229,9 +235,28 @@ class Http:
         headers: Mapping[str, str] | None, json_body: Any, where: str,
     ) -> HttpResponse:
         started = time.monotonic()
+        expired = threading.Event()
+        watchdog = threading.Timer(self.policy.deadline, self._expire, args=(expired,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return self._send(method, url, params, headers, json_body, where, started)
+        except RetriableFetchError:
+            if not expired.is_set():  # else: the watchdog cut the connection
+                raise
+            raise RetriableFetchError(
+                f"{where}: response not complete after {self.policy.deadline:g}s") from None
+        finally:
+            watchdog.cancel()
+
+    def _send(
+        self, method: str, url: str, params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None, json_body: Any, where: str, started: float,
+    ) -> HttpResponse:
         try:
             with self._client.stream(
-                method, url, params=params, headers=headers, json=json_body
+                method, url, params=params, headers=headers, json=json_body,
+                extensions={"trace": self._trace},
             ) as r:
                 body = self._read_capped(r, started, where)
                 return HttpResponse(r.status_code, str(r.url), r.headers, body, self.context)
@@ -248,6 +273,20 @@ class Http:
         except (httpx.TransportError, httpx.DecodingError) as exc:
             reason = str(exc) or type(exc).__name__
             raise RetriableFetchError(f"{where}: {reason}") from None
+
+    def _trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook: remember each new connection's socket for the watchdog."""
+        if event == "connection.connect_tcp.complete":
+            sock = info["return_value"].get_extra_info("socket")
+            if sock is not None:
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def _expire(self, expired: threading.Event) -> None:
+        """The deadline passed: shut the sockets down, so a blocked read returns at once."""
+        expired.set()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _read_capped(self, r: httpx.Response, started: float, where: str) -> bytes:
         cap = self.policy.max_bytes
