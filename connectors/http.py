@@ -78,7 +78,7 @@ class HttpResponse:
         """The body as JSON; HTML or garbage where JSON was expected is a retriable error."""
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
             kind = self.headers.get("content-type", "unknown type").split(";")[0]
             raise RetriableFetchError(
                 f"{self.context}: GET {_short(self.url)} -> {self.status}: "

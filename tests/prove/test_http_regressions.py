@@ -7,9 +7,10 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
-from connectors.http import Http, HttpPolicy
+from connectors.http import Http, HttpPolicy, HttpResponse
 from monitor.errors import RetriableFetchError
 
 
@@ -55,3 +56,10 @@ def test_headers_dripped_slowly_are_bounded_by_the_deadline(drip_headers: str) -
         http.get(drip_headers)
     assert time.monotonic() - started < 20  # generous: the server would drip for 30 s
 
+
+def test_deeply_nested_json_is_a_fetch_error() -> None:
+    """``json.loads`` raises RecursionError (not ValueError) for deep nesting."""
+    headers = httpx.Headers({"content-type": "application/json"})
+    resp = HttpResponse(200, "http://127.0.0.1/api", headers, b"[" * 100_000, "mastodon:deep")
+    with pytest.raises(RetriableFetchError, match=r"mastodon:deep: GET .* expected JSON"):
+        resp.json()
