@@ -84,3 +84,30 @@ def test_queries_are_seeded_and_cover_every_class() -> None:
     assert queries == search.make_queries(30, seed=1)
     assert set(queries) == set(search.CLASSES) and all(len(q) == 30 for q in queries.values())
     assert all(q.startswith('"') and q.count(" ") == 1 for q in queries["phrase"])
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs SIGNALEER_TEST_POSTGRES_URL")
+def test_postgres_time_order_plans_agree(pg_schema: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index walk, the full bitmap and the time-sliced bitmap return the same mentions."""
+    from bench import search as bench_search
+    from monitor import search as search_mod
+    from monitor.store import Store
+
+    url = bench_search.postgres_database(PG_URL or "", 400, 9, False, pg_schema)
+    queries = ["curio", "de", "curio school", '"open dag"', "het -curio", "de OR het"]
+    plans = {"walk": (0.0, 10**9, 3), "bitmap": (float("inf"), 10**9, 3),
+             "slice": (float("inf"), 0, 3), "thin slice": (float("inf"), 0, 0.001)}
+    results: dict[str, list[list[int]]] = {}
+    store = Store.open(url, upgrade=False)
+    try:
+        with store.reading() as conn:
+            for name, (walk_ratio, bitmap_max, spare) in plans.items():
+                monkeypatch.setattr(search_mod, "WALK_COST_RATIO", walk_ratio)
+                monkeypatch.setattr(search_mod, "BITMAP_MAX_MATCHES", bitmap_max)
+                monkeypatch.setattr(search_mod, "WINDOW_SPARE", spare)
+                results[name] = [[m.id for m in search_mod.search(conn, q, search_mod.SearchFilters(
+                    limit=7, sort=sort))] for q in queries for sort in ("newest", "oldest")]
+    finally:
+        store.close()
+    assert results["walk"] == results["bitmap"] == results["slice"] == results["thin slice"]
+    assert any(len(r) == 7 for r in results["walk"])
