@@ -264,13 +264,20 @@ def main(argv: list[str] | None = None) -> int:
         rss_child(*args.rss_child)
         return 0
     runners = _runners(args)
-    results = [run(rows) for rows in sorted(args.rows) for run in runners]
+    results = [_progress(run(rows)) for rows in sorted(args.rows) for run in runners]
     rss = {}
     if not args.no_rss:
         largest = max(args.rows)
         rss = {n: import_rss(n, args.seed) for n in (max(1, largest // 10), largest)}
     missed = report(results, rss)
     return 1 if missed and args.strict else 0
+
+
+def _progress(r: Result) -> Result:
+    raw = ", ".join(f"{method} {rate:,.0f}" for method, rate in r.raw.items())
+    print(f"  {r.db} {r.rows:,}: store {r.store_rate:,.0f} rows/s, raw {raw} rows/s, "
+          f"re-ingest {r.duplicate_rate or 0:,.0f} rows/s", file=sys.stderr, flush=True)
+    return r
 
 
 def _runners(args: argparse.Namespace) -> list[Callable[[int], Result]]:
