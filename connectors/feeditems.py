@@ -55,9 +55,19 @@ def decode_google_news_link(link: str) -> str | None:
         return None
 
 
+def _scheme(link: str) -> str:
+    try:
+        return urlsplit(link).scheme
+    except ValueError:  # e.g. "http://[" (invalid IPv6)
+        return link.partition(":")[0] if ":" in link else ""
+
+
 def unwrap_redirect(link: str) -> str:
     """``https://www.google.com/url?...&url=TARGET`` (Google Alerts) -> ``TARGET``."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. "http://[" (invalid IPv6): keep the link as it is
+        return link
     if parts.netloc.endswith("google.com") and parts.path == "/url":
         query = parse_qs(parts.query)
         for key in ("url", "q"):
@@ -127,7 +137,7 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
     if not title and not text:
         return None
     link = unwrap_redirect(clean_text(entry.get("link") or ""))
-    if link and not urlsplit(link).scheme:
+    if link and not _scheme(link):
         link = urljoin(ctx.feed_url, link)
     external_id, url = _ids(entry, link, title, text, ctx, outlet)
     extra: dict[str, Any] = {}
