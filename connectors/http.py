@@ -239,15 +239,19 @@ class Http:
         watchdog = threading.Timer(self.policy.deadline, self._expire, args=(expired,))
         watchdog.daemon = True
         watchdog.start()
+        deadline_error = RetriableFetchError(
+            f"{where}: response not complete after {self.policy.deadline:g}s")
         try:
-            return self._send(method, url, params, headers, json_body, where, started)
+            resp = self._send(method, url, params, headers, json_body, where, started)
         except RetriableFetchError:
             if not expired.is_set():  # else: the watchdog cut the connection
                 raise
-            raise RetriableFetchError(
-                f"{where}: response not complete after {self.policy.deadline:g}s") from None
+            raise deadline_error from None
         finally:
             watchdog.cancel()
+        if expired.is_set():  # the cut looked like the end of a close-delimited body
+            raise deadline_error
+        return resp
 
     def _send(
         self, method: str, url: str, params: Mapping[str, Any] | None,

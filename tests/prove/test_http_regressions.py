@@ -14,9 +14,8 @@ from connectors.http import Http, HttpPolicy, HttpResponse
 from monitor.errors import RetriableFetchError
 
 
-@pytest.fixture
-def drip_headers() -> Iterator[str]:
-    """A server that sends a status line, then one header line every 0.1 s, for 30 s."""
+def dripping_server(first: bytes, unit: bytes) -> Iterator[str]:
+    """A server that sends ``first``, then ``unit`` every 0.1 s, for 30 s."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(4)
@@ -31,11 +30,11 @@ def drip_headers() -> Iterator[str]:
             with conn:
                 conn.recv(65536)
                 try:
-                    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                    conn.sendall(first)
                     for _ in range(300):
                         if stop.is_set():
                             break
-                        conn.sendall(b"X-Drip: 1\r\n")
+                        conn.sendall(unit)
                         time.sleep(0.1)
                 except OSError:
                     pass
@@ -45,6 +44,26 @@ def drip_headers() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.getsockname()[1]}/feed"
     stop.set()
     server.close()
+
+
+@pytest.fixture
+def drip_headers() -> Iterator[str]:
+    yield from dripping_server(b"HTTP/1.1 200 OK\r\n", b"X-Drip: 1\r\n")
+
+
+@pytest.fixture
+def drip_close_delimited_body() -> Iterator[str]:
+    """No Content-Length: the body ends when the connection does."""
+    yield from dripping_server(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n<rss>", b" ")
+
+
+def test_a_close_delimited_body_cut_by_the_deadline_is_not_a_complete_response(
+        drip_close_delimited_body: str) -> None:
+    """The watchdog's shutdown looks like a clean end of such a body; it must still be an error,
+    not a truncated document (which parsed as an empty feed)."""
+    with Http("rss:drip", HttpPolicy(timeout=1.0, deadline=1.0, retries=0)) as http, \
+            pytest.raises(RetriableFetchError, match=r"not complete after 1s"):
+        http.get(drip_close_delimited_body)
 
 
 def test_headers_dripped_slowly_are_bounded_by_the_deadline(drip_headers: str) -> None:
