@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from monitor.config import Settings
 from monitor.digest.model import DigestContent, RenderedDigest
 from monitor.digest.render import MAX_HTML_BYTES, render_digest
-from monitor.digest.selection import assign_sections, build_content, read_inputs
+from monitor.digest.selection import build_content, read_inputs
 from monitor.errors import MailError
 from monitor.mailer import Outgoing, SmtpTransport, Transport, check_addresses, make_message_id
 from monitor.store import Store
@@ -110,7 +110,8 @@ def claim(store: Store, settings: Settings, digest_date: date, now: datetime) ->
     """Create the digest row for (date, audience) and link its items, or return the existing one.
 
     An empty day with ``send_when_empty = false`` is recorded as ``skipped`` — unless a source is
-    unhealthy: silence must never hide a failure.
+    unhealthy (silence must never hide a failure) or something is worth sharing (the items are
+    linked to this digest, so skipping it would lose them).
     """
     audience = settings.digest.audience
     with store.transaction() as conn:
@@ -119,7 +120,7 @@ def claim(store: Store, settings: Settings, digest_date: date, now: datetime) ->
             return existing
         inputs = read_inputs(conn, settings, digest_date, now, None)
         content = build_content(inputs, settings, digest_date, now)
-        quiet = content.is_empty and not content.unhealthy and not settings.digest.send_when_empty
+        quiet = not content.has_news and not content.unhealthy and not settings.digest.send_when_empty
         record = db.create_digest(
             conn, digest_date=digest_date, audience=audience,
             message_id=make_message_id("digest", f"{digest_date.isoformat()}-{audience}",
@@ -130,7 +131,7 @@ def claim(store: Store, settings: Settings, digest_date: date, now: datetime) ->
             found = db.find_digest(conn, digest_date, audience)
             assert found is not None
             return found
-        db.link_items(conn, record.id, assign_sections(inputs.mentions.values()))
+        db.link_items(conn, record.id, inputs.sections)
         db.link_spikes(conn, record.id, [s.id for s in inputs.spikes])
         return record
 

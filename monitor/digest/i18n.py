@@ -22,11 +22,13 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "summary_spikes": "{n} piek(en)",
         "summary_open": "{n} nog open",
         "summary_nothing": "niets dat aandacht vraagt",
+        "summary_share": "{n} om te delen",
         "summary_unhealthy": "{n} bron(nen) met storing",
         "intro": "Vermeldingen verzameld tot {time}. Tijden in {timezone}.",
         "section_urgent": "Urgent",
         "section_attention": "Vraagt aandacht",
         "section_spikes": "Pieken",
+        "section_share": "Om te delen",
         "section_other": "Overige vermeldingen",
         "section_open": "Nog open",
         "section_health": "Status van de bronnen",
@@ -45,6 +47,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "show_cmd": "Details: signaleer show {id}",
         "reposts": "{n}× gedeeld",
         "first_sent": "eerder gemeld op {day}",
+        "engagement": "{n} interacties",
+        "share_intro": "Lof om te delen of voor te bedanken en vragen om te beantwoorden, op "
+                       "volgorde van bereik en interacties.",
+        "share_note_praise": "Deel met bronvermelding en gebruik geen beeldmateriaal zonder "
+                             "toestemming (gedragscode 6).",
+        "share_note_question": "Gaat een vraag over aanmelding, roosters, open dagen of "
+                               "toegankelijkheid, dan vraagt M&C het antwoord na bij de "
+                               "betrokken dienst; de reactie zelf volgt het persprotocol.",
+        "action": "Actie",
+        "action_share_thank": "delen of bedanken",
+        "action_answer": "beantwoorden, uit naam van de instelling door de woordvoerder van de "
+                         "Raad van Bestuur (via M&C) of, als het één college betreft, de "
+                         "collegedirecteur (persprotocol, gedragscode 2)",
         "more_items": "Nog {n} vermelding(en) niet getoond. Bekijk ze met: {cmd}",
         "per_source": "{n} via {source}",
         "other_total": "{n} vermelding(en) met alleen informatieve signalen.",
@@ -77,11 +92,13 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "summary_spikes": "{n} spike(s)",
         "summary_open": "{n} still open",
         "summary_nothing": "nothing needs attention",
+        "summary_share": "{n} worth sharing",
         "summary_unhealthy": "{n} source(s) failing",
         "intro": "Mentions collected up to {time}. Times in {timezone}.",
         "section_urgent": "Urgent",
         "section_attention": "Needs attention",
         "section_spikes": "Spikes",
+        "section_share": "Worth sharing",
         "section_other": "Other mentions",
         "section_open": "Still open",
         "section_health": "Source health",
@@ -101,6 +118,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "show_cmd": "Details: signaleer show {id}",
         "reposts": "shared {n}×",
         "first_sent": "first reported on {day}",
+        "engagement": "{n} interactions",
+        "share_intro": "Praise to share or thank for and questions to answer, ordered by reach "
+                       "and interactions.",
+        "share_note_praise": "Credit the source when sharing and use no images without "
+                             "permission (code of conduct 6).",
+        "share_note_question": "If a question is about enrolment, timetables, open days or "
+                               "accessibility, M&C checks the answer with the service "
+                               "concerned; the reply itself follows the press protocol.",
+        "action": "Action",
+        "action_share_thank": "share or thank",
+        "action_answer": "answer, on behalf of the institution by the Executive Board's "
+                         "spokesperson (via M&C) or, where one college is concerned, its "
+                         "college director (press protocol, code of conduct 2)",
         "more_items": "{n} more mention(s) not shown. See them with: {cmd}",
         "per_source": "{n} via {source}",
         "other_total": "{n} mention(s) with informational signals only.",

@@ -39,16 +39,20 @@ class DigestItem:
     cluster_size: int = 1
     triage_status: str | None = None
     first_sent_on: date | None = None  # for "still open": the digest it first went out in
+    actions: tuple[str, ...] = ()  # suggested actions ("answer", "share_thank"): "share" only
+    engagement: int | None = None  # known likes/reposts/replies (+ cluster copies): "share" only
 
 
 @dataclass(frozen=True, slots=True)
 class ItemSection:
-    """A section that lists mentions (urgent, attention, still open, ...)."""
+    """A section that lists mentions (urgent, attention, still open, worth sharing)."""
 
     kind: ClassVar[str] = "items"
     key: str
     items: tuple[DigestItem, ...]
     total: int  # how many belong here; ``total - len(items)`` are not listed (size cap)
+    attention: bool = True  # False for "share": its items do not need attention
+    more_command: str | None = None  # how to list the hidden ones; None: the default search
 
     @property
     def hidden(self) -> int:
@@ -147,8 +151,13 @@ class DigestContent:
 
     @property
     def item_count(self) -> int:
-        """Mentions that needed a look (listed sections, not counts)."""
+        """Mentions in listed sections (not counts), including those worth sharing."""
         return sum(s.total for s in self.sections if isinstance(s, ItemSection))
+
+    @property
+    def attention_count(self) -> int:
+        """Mentions that needed a look: listed sections other than "worth sharing"."""
+        return sum(s.total for s in self.sections if isinstance(s, ItemSection) and s.attention)
 
     @property
     def spike_count(self) -> int:
@@ -164,8 +173,17 @@ class DigestContent:
 
     @property
     def is_empty(self) -> bool:
-        """Nothing needed attention: no listed items and no spikes (counts alone do not count)."""
-        return self.item_count == 0 and self.spike_count == 0
+        """Nothing needed attention: no listed items outside "worth sharing" and no spikes.
+
+        Items worth sharing do not need attention, but they do make the digest worth sending:
+        see :attr:`has_news`.
+        """
+        return self.attention_count == 0 and self.spike_count == 0
+
+    @property
+    def has_news(self) -> bool:
+        """Anything to tell at all: something needing attention, or something worth sharing."""
+        return not self.is_empty or self.item_count > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,13 @@ def _context(t: Labels, title: str,
         return first_uses is None or (item.mention_id, key) in first_uses
 
     return {"t": t, "title": title, "rules": RULES, "more_command": MORE_COMMAND,
-            "problem_text": _problem_text(t), "rule_in_full": rule_in_full}
+            "problem_text": _problem_text(t), "rule_in_full": rule_in_full,
+            "actions_in": _actions_in}
+
+
+def _actions_in(section: ItemSection) -> frozenset[str]:
+    """The suggested actions of the items a section lists (for its notes)."""
+    return frozenset(action for item in section.items for action in item.actions)
 
 
 def _first_rule_uses(content: DigestContent) -> frozenset[tuple[int, str]]:
@@ -100,6 +106,9 @@ def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
         parts.insert(2, t("summary_spikes", n=content.spike_count))
     if not parts:
         parts.append(t.summary_nothing)
+    shared = getattr(content.section("share"), "total", 0)
+    if shared:
+        parts.append(t("summary_share", n=shared))
     if content.unhealthy:
         parts.append(t("summary_unhealthy", n=len(content.unhealthy)))
     subject = t("subject", prefix=prefix, day=t.day(content.digest_date), summary=", ".join(parts))

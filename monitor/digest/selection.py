@@ -3,9 +3,14 @@
 Sections are declared in two small tables. ``SECTION_RULES`` sorts each new flagged mention into
 the first section whose rule applies (that key is stored in ``digest_items.section``). ``LAYOUT``
 says which sections the email shows, in which order, and how (a list of items, spikes, counts,
-still-open items, source health). Adding the planned "Worth sharing / Om te delen" section is:
-one ``SectionRule("share", ...)`` before "other", one ``("share", "items")`` in ``LAYOUT`` and a
-``section_share`` label in both languages.
+still-open items, source health, things worth sharing). To add a section: one ``SectionRule``
+before "other", one entry in ``LAYOUT`` and a ``section_<key>`` label in both languages.
+
+"Worth sharing / Om te delen" (:mod:`monitor.digest.share`) is such a section, with its own kind:
+it ranks by reach and engagement, lists at most ``share.MAX_SHARE`` items with a suggested action
+each, and takes what is left of the ``max_items`` budget only after the attention sections and
+"still open" have had theirs. It sits after the attention sections, so the first matching rule
+keeps anything attention-worthy out of it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection
 
+from monitor.classify.identity import Identity
 from monitor.config import Settings
-from monitor.digest import health
+from monitor.digest import health, share
 from monitor.digest.conduct import rules_for
 from monitor.digest.model import (
     Cluster,
@@ -47,6 +53,7 @@ MAX_REASONS = 4
 class SectionRule:
     key: str
     applies: Callable[[StoredMention], bool]
+    own_accounts: bool = True  # False: posts by the institution's own accounts never match
 
 
 def _severity(item: StoredMention) -> str:
@@ -56,20 +63,29 @@ def _severity(item: StoredMention) -> str:
 SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule("urgent", lambda m: _severity(m) == "urgent"),
     SectionRule("attention", lambda m: _severity(m) == "attention"),
+    SectionRule(share.SECTION, share.is_shareable, own_accounts=False),
     SectionRule("other", lambda m: _severity(m) == "info"),
 )
-# (section key, kind). Kinds: items | spikes | counts | open | health.
+# (section key, kind). Kinds: items | spikes | share | counts | open | health.
 LAYOUT: tuple[tuple[str, str], ...] = (
-    ("urgent", "items"), ("attention", "items"), ("spikes", "spikes"), ("other", "counts"),
-    ("open", "open"), ("health", "health"),
+    ("urgent", "items"), ("attention", "items"), ("spikes", "spikes"), (share.SECTION, "share"),
+    ("other", "counts"), ("open", "open"), ("health", "health"),
 )
+# Kinds that get what is left of the ``max_items`` budget after all the others.
+LAST_IN_BUDGET = frozenset({"share"})
 
 
-def assign_sections(items: Iterable[StoredMention]) -> dict[int, str]:
-    """mention id -> section key, by the first rule that applies; unmatched mentions are left out."""
+def assign_sections(items: Iterable[StoredMention],
+                    is_own: Callable[[str | None], bool] | None = None) -> dict[int, str]:
+    """mention id -> section key, by the first rule that applies; unmatched mentions are left out.
+
+    ``is_own`` tells whether an author is one of the institution's own accounts.
+    """
     found: dict[int, str] = {}
     for item in items:
-        rule = next((r for r in SECTION_RULES if r.applies(item)), None)
+        own = bool(is_own and is_own(item.mention.author))
+        rule = next((r for r in SECTION_RULES
+                     if (r.own_accounts or not own) and r.applies(item)), None)
         if rule is not None:
             found[item.id] = rule.key
     return found
@@ -105,7 +121,7 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
     """
     if digest_id is None:
         candidates = stored_mentions(conn, db.undigested_flagged_ids(conn))
-        sections = assign_sections(candidates)
+        sections = assign_sections(candidates, Identity.from_institution(settings.institution).is_own)
         by_id = {m.id: m for m in candidates if m.id in sections}
     else:
         sections = db.digest_item_sections(conn, digest_id)
@@ -124,7 +140,9 @@ def build_content(inputs: _Inputs, settings: Settings, digest_date: date, now: d
                   *, max_items: int | None = None) -> DigestContent:
     """Arrange the inputs into sections; list at most ``max_items`` mentions in all."""
     builder = _Builder(inputs, settings, max_items or settings.digest.max_items)
-    sections = tuple(s for key, kind in LAYOUT if (s := builder.build(key, kind)) is not None)
+    in_budget_order = sorted(LAYOUT, key=lambda entry: entry[1] in LAST_IN_BUDGET)
+    built = {key: builder.build(key, kind) for key, kind in in_budget_order}
+    sections = tuple(s for key, _ in LAYOUT if (s := built[key]) is not None)
     return DigestContent(
         digest_date=digest_date, audience=settings.digest.audience,
         language=settings.digest.language, institution=settings.institution.name,
@@ -142,6 +160,8 @@ class _Builder:
             return self._items(key)
         if kind == "spikes":
             return SpikeSection(key, self.inputs.spikes)
+        if kind == "share":
+            return self._share(key)
         if kind == "counts":
             return self._counts(key)
         if kind == "open":
@@ -156,10 +176,27 @@ class _Builder:
         return shown
 
     def _items(self, key: str) -> ItemSection:
-        members = [m for mid, sec in self.inputs.sections.items() if sec == key
-                   and (m := self.inputs.mentions.get(mid)) is not None]
-        ranked = sorted(members, key=rank_key)
+        ranked = sorted(self._members(key), key=rank_key)
         return ItemSection(key, tuple(self.item(m) for m in self._take(ranked)), len(ranked))
+
+    def _share(self, key: str) -> ItemSection:
+        """Top praise and questions by reach and engagement, each with its suggested action."""
+        clusters = self.inputs.clusters
+        ranked = sorted(self._members(key), key=lambda m: share.share_rank_key(m, clusters))
+        shown = ranked[: max(0, min(share.MAX_SHARE, self.budget))]
+        self.budget -= len(shown)
+        items = tuple(self._share_item(m) for m in shown)
+        more = share.more_command(ranked[len(shown):]) if len(ranked) > len(shown) else None
+        return ItemSection(key, items, len(ranked), attention=False, more_command=more)
+
+    def _share_item(self, stored: StoredMention) -> DigestItem:
+        item = self.item(stored)
+        return replace(item, actions=share.actions_for(item.categories),
+                       engagement=share.engagement(stored, item.cluster_size))
+
+    def _members(self, key: str) -> list[StoredMention]:
+        return [m for mid, sec in self.inputs.sections.items() if sec == key
+                and (m := self.inputs.mentions.get(mid)) is not None]
 
     def _open(self, key: str) -> ItemSection:
         first_sent = {m.id: d for m, d in self.inputs.open_items}
@@ -170,8 +207,7 @@ class _Builder:
         return ItemSection(key, tuple(self.item(m, first_sent[m.id]) for m in shown), len(ranked))
 
     def _counts(self, key: str) -> CountSection:
-        members = [m for mid, sec in self.inputs.sections.items() if sec == key
-                   and (m := self.inputs.mentions.get(mid)) is not None]
+        members = self._members(key)
         per_source = Counter(m.mention.source for m in members)
         return CountSection(key, tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
                             self._clusters(members))

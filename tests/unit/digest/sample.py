@@ -48,6 +48,8 @@ def full_content(language: str = "nl") -> DigestContent:
         ItemSection("attention", (item(2), hostile), 4),
         SpikeSection("spikes", (Spike(7, NOW - timedelta(hours=5), NOW - timedelta(hours=4), 42,
                                       3.5, ("brand", "school"), ("x", "rss")),)),
+        ItemSection("share", share_items(), 3, attention=False,
+                    more_command="signaleer search --category question"),
         CountSection("other", (("x", 12), ("rss", 3)),
                      (Cluster(9, 6, ("x", "mastodon"), item(9, "info", ("praise",))),)),
         ItemSection("open", (item(5, first_sent_on=date(2026, 2, 27)),), 1),
@@ -60,10 +62,24 @@ def full_content(language: str = "nl") -> DigestContent:
                          sections)
 
 
+def share_items() -> tuple[DigestItem, ...]:
+    """A praise item and a question, as the "Worth sharing" section lists them."""
+    praise = item(11, "info", ("praise", "reach"), source="mastodon", author="@oud_student",
+                  text="Wat een mooie diploma-uitreiking bij Curio, dank aan alle docenten!",
+                  url="https://mastodon.example/@oud_student/11", reasons=("lofsignaal 'dank'",),
+                  actions=("share_thank",), engagement=37, cluster_size=2, score=0.45)
+    question = item(12, "info", ("question",), author="ouder12",
+                    text="Weet iemand tot wanneer de aanmelding bij Curio open is?",
+                    reasons=("vraag over 'aanmelding'",), actions=("answer",), engagement=None,
+                    score=0.5)
+    return (praise, question)
+
+
 def empty_content(language: str = "nl") -> DigestContent:
     sections = (
         ItemSection("urgent", (), 0), ItemSection("attention", (), 0),
-        SpikeSection("spikes", ()), CountSection("other", (), ()), ItemSection("open", (), 0),
+        SpikeSection("spikes", ()), ItemSection("share", (), 0, attention=False),
+        CountSection("other", (), ()), ItemSection("open", (), 0),
         HealthSection("health", (SourceHealth("x-search", "x", None, 0, NOW, NOW, None),)),
     )
     return DigestContent(date(2026, 3, 2), "mc", language, "Curio", "Europe/Amsterdam", NOW,
