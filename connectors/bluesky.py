@@ -102,9 +102,9 @@ def post_web_url(uri: str, handle: str | None) -> str:
 def _parse_time(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 is before year 1 UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def post_to_mention(post: Mapping[str, Any]) -> Mention | None:
@@ -270,7 +270,7 @@ def _xrpc_error(resp: HttpResponse) -> str:
     """The XRPC ``error`` name (``ExpiredToken`` ...), or the status when there is none."""
     try:
         body = json.loads(resp.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested garbage
         return f"HTTP {resp.status}"
     return str(body.get("error") or f"HTTP {resp.status}") if isinstance(body, dict) \
         else f"HTTP {resp.status}"

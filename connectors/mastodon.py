@@ -89,25 +89,34 @@ def _next_max_id(link_header: str | None) -> str | None:
     found = _LINK_NEXT.search(link_header or "")
     if not found:
         return None
-    return parse_qs(urlsplit(found.group(1)).query).get("max_id", [None])[0]
+    try:
+        query = urlsplit(found.group(1)).query
+    except ValueError:  # not a URL (e.g. "http://[")
+        return None
+    return parse_qs(query).get("max_id", [None])[0]
 
 
 def _parse_time(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 is before year 1 UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _text(value: Any) -> str:
+    """A string field of an API entity; anything else (a list, a number) counts as absent."""
+    return value if isinstance(value, str) else ""
 
 
 def status_to_mention(status: Mapping[str, Any], host: str) -> Mention | None:
     """A Mastodon status entity -> Mention; ``None`` for reblogs and unusable entries."""
     if status.get("reblog") or not isinstance(status.get("id"), str):
         return None
-    account = status.get("account") or {}
+    account = status.get("account") if isinstance(status.get("account"), Mapping) else {}
     published = _parse_time(status.get("created_at"))
-    text = html_to_text(status.get("content"))
-    warning = clean_text(status.get("spoiler_text") or "")
+    text = html_to_text(_text(status.get("content")))
+    warning = clean_text(_text(status.get("spoiler_text")))
     if published is None or not (text or warning):
         return None
     acct = clean_text(str(account.get("acct") or account.get("username") or ""))
