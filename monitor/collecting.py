@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from monitor.config import Settings
+from monitor.errors import StoreError
 from monitor.pipeline import CollectOutcome, collect_many
 from monitor.runtime import build_classifier, build_matcher, build_sources, select_connectors
 from monitor.store import Store
@@ -35,6 +36,8 @@ def after_collect(settings: Settings, store: Store) -> None:
     for hook in _hooks():
         try:
             hook(store, settings, now)
+        except StoreError as exc:  # e.g. the database went away: one line, not a traceback
+            log.warning("after-collect hook %s skipped: %s", getattr(hook, "__name__", hook), exc)
         except Exception:  # a hook must not turn a good collect into a failure
             log.exception("after-collect hook %s failed", getattr(hook, "__name__", hook))
 
