@@ -62,16 +62,16 @@ def import_stream(store: Store, stream: IO[bytes], *, batch_size: int = 5000,
 
 
 def compact_after_import(store: Store, new: int) -> None:
-    """Merge the full-text index after an import: fully when the import is a large part of the
-    table (bulk loads), else a proportional amount of incremental merging."""
+    """Tidy the search structures after an import: fully when the import is a large part of the
+    table (bulk loads: SQLite merges its full-text index, PostgreSQL rewrites the table in time
+    order), else (SQLite only) a proportional amount of incremental merging."""
     from monitor.search import compact_index
     from monitor.store.mentions import count
 
-    if store.dialect != "sqlite":
-        return
     with store.transaction() as conn:
         large = new * 4 >= count(conn)
-        compact_index(conn, None if large else new // 10 + 64)
+        if large or store.dialect == "sqlite":
+            compact_index(conn, None if large else new // 10 + 64)
 
 
 def _flush(store: Store, batch: list[Mention], report: ImportReport,

@@ -84,13 +84,21 @@ def search(conn: Connection, query_text: str | None, filters: SearchFilters) -> 
 
 
 def compact_index(conn: Connection, budget_pages: int | None = None) -> None:
-    """Merge the segments of SQLite's full-text index (a no-op on PostgreSQL).
+    """Tidy the search structures after bulk writes.
 
-    Every query walks every segment, so a freshly merged index answers phrase and AND queries
-    several times faster. ``None`` merges everything (about 10 s for 1M mentions); a number does
-    roughly that many pages of incremental merging, for regular upkeep.
+    SQLite: merge the segments of the full-text index (every query walks every segment, so a
+    merged index answers phrase and AND queries several times faster). ``None`` merges everything
+    (about 10 s for 1M mentions); a number does roughly that many pages of incremental merging.
+
+    PostgreSQL: with ``None``, rewrite ``mentions`` in ``sort_key`` (time) order and refresh the
+    planner's statistics. A daemon inserts in time order anyway; a bulk import of old data does
+    not, and then "newest first" reads one random page per row (p95 30-50 ms instead of ~10 ms on
+    1M mentions). Takes an exclusive lock on the table for a while (about 30 s per 1M mentions).
     """
     if conn.dialect.name != "sqlite":
+        if budget_pages is None:
+            conn.exec_driver_sql("CLUSTER mentions USING uq_mentions_sort_key")
+            conn.exec_driver_sql("ANALYZE mentions")
         return
     if budget_pages is None:
         conn.exec_driver_sql("INSERT INTO mentions_fts(mentions_fts) VALUES ('optimize')")

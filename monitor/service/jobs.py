@@ -131,7 +131,18 @@ def retention_job(settings: Settings, store: Store, now: datetime | None = None,
     result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run, **extra)
     summary = getattr(result, "summary", None)
     text = summary() if callable(summary) else str(result)
+    if not dry_run:
+        tidy_search_index(store)
     return JobResult(bool(getattr(result, "ok", True)), f"retention: {text}")
+
+
+def tidy_search_index(store: Store) -> None:
+    """Daily upkeep: some incremental merging of SQLite's full-text index (collected rows never
+    pass through the importer, which merges after bulk loads). Cheap; a no-op on PostgreSQL."""
+    from monitor.search import compact_index
+
+    with store.transaction() as conn:
+        compact_index(conn, 500)
 
 
 def run_job(spec: JobSpec, settings: Settings, store: Store) -> JobResult:
