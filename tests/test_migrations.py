@@ -51,3 +51,14 @@ def test_full_text_objects_exist(db_url: str) -> None:
             cols = {c["name"] for c in inspect(conn).get_columns("mentions")}
             assert "search_vector" in cols
     engine.dispose()
+
+
+def test_recorded_head_matches_the_scripts(tmp_path) -> None:
+    import migrations
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    assert migrate.head_revision(engine) == migrations.HEAD
+    assert not migrate.is_current(engine)
+    migrate.upgrade(engine)
+    assert migrate.is_current(engine)
+    engine.dispose()
