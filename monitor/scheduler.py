@@ -71,7 +71,8 @@ class Daemon:
             if not self._acquire(lock):
                 return EXIT_OK
             validate(self.settings)
-            with Store.open(self.settings.database.url) as store:
+            with Store.open(self.settings.database.url,
+                            keep_fields=self.settings.retention.keep_fields) as store:
                 self.store = store
                 return self._serve(lock)
         finally:

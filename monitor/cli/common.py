@@ -54,4 +54,5 @@ def open_store(ctx: click.Context, *, upgrade: bool = True) -> Store:
     from monitor.store import Store
 
     settings = settings_from(ctx)
-    return Store.open(settings.database.url, upgrade=upgrade)
+    return Store.open(settings.database.url, upgrade=upgrade,
+                      keep_fields=settings.retention.keep_fields)

@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from monitor.models import StoredMention
+from monitor.privacy.minimise import ENGAGEMENT_FIELDS
 
 SECTION = "share"
 MAX_SHARE = 10
@@ -23,8 +24,7 @@ SHARE_CATEGORIES = ("praise", "question")
 ALLOWED_WITH = frozenset({*SHARE_CATEGORIES, "reach"})  # categories that may come along
 # Interaction counts as the connectors store them in ``Mention.extra``:
 # X: like/retweet/reply/quote; Bluesky: like/repost/reply/quote; Mastodon: favourites/reblogs/replies.
-ENGAGEMENT_KEYS = ("like", "retweet", "repost", "quote", "reply", "favourites", "reblogs",
-                   "replies")
+ENGAGEMENT_KEYS = tuple(sorted(ENGAGEMENT_FIELDS))  # what connectors store and minimising keeps
 # Action label keys, in the order they are shown: a question is owed an answer first.
 ACTIONS = (("question", "answer"), ("praise", "share_thank"))
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-ALWAYS_KEPT = frozenset({"matched_alias"})  # the digest highlights the alias that matched
+# What Signaleer itself uses: the digest highlights the alias that matched, ranks "worth sharing"
+# by engagement counts (numbers, not people) and names the news outlet of a Google News item.
+ENGAGEMENT_FIELDS = frozenset({"like", "retweet", "repost", "quote", "reply", "favourites",
+                               "reblogs", "replies"})
+ALWAYS_KEPT = frozenset({"matched_alias", "outlet"}) | ENGAGEMENT_FIELDS
 
 
 def minimise_extra(raw: Mapping[str, Any] | None, keep_fields: Iterable[str] = ()) -> dict[str, Any]:

@@ -31,17 +31,18 @@ class DatabaseInfo:
 class Store:
     """Owns an engine. Open with :meth:`open`; close with :meth:`close` (or use ``with``)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, keep_fields: tuple[str, ...] = ()) -> None:
         self.engine = engine
+        self.keep_fields = keep_fields  # source fields kept beyond what Signaleer needs
 
     @classmethod
-    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+    def open(cls, url: str, *, upgrade: bool = True, keep_fields: tuple[str, ...] = ()) -> Store:
         """Connect, and (by default) bring the schema up to date. Errors become ``StoreError``."""
         from monitor.db import make_engine
 
         _check_sqlite_location(url)
         engine = make_engine(url)
-        store = cls(engine)
+        store = cls(engine, keep_fields=keep_fields)
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -100,9 +101,9 @@ class Store:
         from monitor.store.mentions import insert_new
 
         if conn is not None:
-            return insert_new(conn, batch, batch_size=batch_size)
+            return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields)
         with self.transaction() as tx:
-            return insert_new(tx, batch, batch_size=batch_size)
+            return insert_new(tx, batch, batch_size=batch_size, keep_fields=self.keep_fields)
 
 
 def safe_url(url: str) -> str:

@@ -69,7 +69,8 @@ def _external_id(mention: Mention) -> str:
     return "sha1:" + hashlib.sha1(ext.encode()).hexdigest()
 
 
-def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
+def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
+           ) -> dict[str, Any]:
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
     from monitor.matching import canonical_url
 
@@ -95,7 +96,7 @@ def to_row(mention: Mention, collected_at: datetime) -> dict[str, Any]:
         if mention.extra else None,
         "published_at": published,
         "collected_at": collected_at,
-        "extra": _json_safe_extra(mention.extra),
+        "extra": _json_safe_extra(mention.extra, keep_fields),
     }
 
 
@@ -116,11 +117,14 @@ def content_fingerprint(text: str) -> str | None:
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _json_safe_extra(extra: Any) -> dict[str, Any] | None:
-    if not extra:
-        return None
-    return {str(k): clean(v) if isinstance(v, str) else v for k, v in extra.items()
-            if k != "matched_alias"}
+def _json_safe_extra(extra: Any, keep_fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """Data minimisation: only the fields Signaleer uses (engagement counts, outlet) and the
+    configured ``retention.keep_fields`` are stored; the matched alias has its own column."""
+    from monitor.privacy.minimise import minimise_extra
+
+    kept = minimise_extra(extra, keep_fields)
+    kept.pop("matched_alias", None)
+    return {k: clean(v) if isinstance(v, str) else v for k, v in kept.items()} or None
 
 
 def _upsert_statement(conn: Connection, *, returning: bool = True) -> Any:
@@ -136,8 +140,8 @@ def _chunks(rows: Iterable[Mention], size: int) -> Iterator[list[Mention]]:
         yield chunk
 
 
-def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000
-               ) -> InsertResult:
+def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000,
+               keep_fields: tuple[str, ...] = ()) -> InsertResult:
     """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input."""
     new_ids: list[int] = []
     duplicates = 0
@@ -145,7 +149,7 @@ def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 
     for chunk in _chunks(batch, batch_size):
         unseen = _unseen(conn, chunk)
         duplicates += len(chunk) - len(unseen)
-        rows = [to_row(m, now) for m in unseen]
+        rows = [to_row(m, now, keep_fields) for m in unseen]
         _number_and_cluster(conn, rows)
         ids = _insert_numbered(conn, rows)
         duplicates += len(rows) - len(ids)

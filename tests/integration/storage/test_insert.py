@@ -94,3 +94,17 @@ def test_time_order_of_keys() -> None:
     early = sort_key_for(T0, "rss", "zzz")
     late = sort_key_for(T0 + timedelta(seconds=1), "rss", "aaa")
     assert early < late
+
+
+def test_only_needed_source_fields_are_stored(store: Store) -> None:
+    raw = {"matched_alias": "Curio", "reblogs": 3, "account": {"display_name": "Jan"},
+           "ip": "192.0.2.1"}
+    store.insert_new([mention(1, extra=raw)])
+    row = _rows(store)[0]
+    assert row.extra == {"reblogs": 3} and row.matched_alias == "Curio"
+
+
+def test_allow_listed_source_fields_are_kept(db_url: str) -> None:
+    with Store.open(db_url, keep_fields=("ip",)) as store:
+        store.insert_new([mention(1, extra={"ip": "192.0.2.1", "account": {"x": 1}})])
+        assert _rows(store)[0].extra == {"ip": "192.0.2.1"}
