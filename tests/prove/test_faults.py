@@ -145,7 +145,8 @@ def test_full_disk_then_read_only_then_recovery(tiny_fs: Path, tmp_path: Path) -
     integrity, fts_ok = sqlite_integrity(tiny_fs / "signaleer.db")
     assert integrity == "ok" and fts_ok
     report("disk_full_read_only", stored_before_full=partial.rows, failed_connectors=len(failed),
-           full_error=failed[0][:200], read_only_error=ro_line[:200], integrity=integrity,
+           full_error=failed[0][:200],
+           read_only_error=ro_line.replace(str(tiny_fs), "<tmpfs>")[:200], integrity=integrity,
            fts_integrity=fts_ok, caught_up_rows=state.rows)
 
 
