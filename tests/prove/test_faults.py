@@ -134,6 +134,7 @@ def test_full_disk_then_read_only_then_recovery(tiny_fs: Path, tmp_path: Path) -
         ro_line = one_line_error(ro.stderr) or next(
             (ln for ln in ro.stdout.splitlines() if "FAILED" in ln), "")
         assert "read" in ro_line.lower() or "open" in ro_line.lower(), ro.stdout + ro.stderr
+        assert "internal error" not in ro.stderr, ro.stderr
         # 3. room again: integrity intact, the next run catches up
         _remount(tiny_fs, "rw,size=256m")
         integrity, fts_ok = sqlite_integrity(tiny_fs / "signaleer.db")
