@@ -234,7 +234,8 @@ def _raw_cells(r: Result) -> tuple[Any, ...]:
 def _targets(results: list[Result], rss: dict[int, dict[str, float]]) -> list[Target]:
     targets = [Target(f"{r.db} {r.rows:,} rows: raw executemany rows/s / store rows/s",
                       r.raw["executemany"] / r.store_rate, RATIO_TARGET) for r in results]
-    targets += [Target(f"sqlite re-ingest {min(r.rows, DUPLICATE_ROWS):,} duplicates rows/s",
+    targets += [Target(f"sqlite {r.rows:,} rows: re-ingest {min(r.rows, DUPLICATE_ROWS):,} "
+                       "duplicates rows/s",
                        r.duplicate_rate, DUPLICATE_TARGET, higher_is_better=True)
                 for r in results if r.db == "sqlite" and r.duplicate_rate]
     if len(rss) == 2:
