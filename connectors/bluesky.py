@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
-from connectors.base import HTTP_OPTIONS, Http, HttpPolicy, HttpResponse, Options
+from connectors.api import ApiConnector
+from connectors.base import HTTP_OPTIONS, Http, HttpResponse, Options
 from connectors.htmltext import clean_text
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
-from monitor.matching import Matcher
 from monitor.models import FetchResult, Mention
 
 PASSWORD_ENV = "SIGNALEER_BLUESKY_APP_PASSWORD"
@@ -129,25 +129,17 @@ def post_to_mention(post: Mapping[str, Any]) -> Mention | None:
     )
 
 
-class BlueskyConnector:
+class BlueskyConnector(ApiConnector[BlueskySettings]):
     kind: ClassVar[str] = "bluesky"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset(_OPTIONS)
 
-    def __init__(self, name: str, settings: BlueskySettings, matcher: Matcher,
-                 policy: HttpPolicy | None = None) -> None:
-        self.name = name
-        self.settings = settings
-        self.matcher = matcher
-        self.policy = policy or HttpPolicy()
-        self.context = f"{self.kind}:{name}"
-        self.sleep: Callable[[float], None] = time.sleep
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.clock: Callable[[], float] = time.time
 
     @classmethod
-    def from_config(cls, name: str, options: Mapping[str, Any],
-                    institution: InstitutionSettings) -> Self:
-        opts = Options(name, options, _OPTIONS)
-        return cls(name, _settings(opts, institution), Matcher.from_institution(institution),
-                   opts.http_policy())
+    def parse_settings(cls, opts: Options, institution: InstitutionSettings) -> BlueskySettings:
+        return _settings(opts, institution)
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:
         new_cursor = dict(cursor or {})

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
-from connectors.base import HTTP_OPTIONS, Http, HttpPolicy, Options
+from connectors.api import ApiConnector
+from connectors.base import HTTP_OPTIONS, Http, Options
 from connectors.htmltext import clean_text, html_to_text
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, RetriableFetchError
-from monitor.matching import Matcher
 from monitor.models import FetchResult, Mention
 
 log = logging.getLogger(__name__)
@@ -135,24 +134,13 @@ def status_to_mention(status: Mapping[str, Any], host: str) -> Mention | None:
     )
 
 
-class MastodonConnector:
+class MastodonConnector(ApiConnector[MastodonSettings]):
     kind: ClassVar[str] = "mastodon"
-
-    def __init__(self, name: str, settings: MastodonSettings, matcher: Matcher,
-                 policy: HttpPolicy | None = None) -> None:
-        self.name = name
-        self.settings = settings
-        self.matcher = matcher
-        self.policy = policy or HttpPolicy()
-        self.context = f"{self.kind}:{name}"
-        self.sleep: Callable[[float], None] = time.sleep
+    OPTIONS: ClassVar[frozenset[str]] = frozenset(_OPTIONS)
 
     @classmethod
-    def from_config(cls, name: str, options: Mapping[str, Any],
-                    institution: InstitutionSettings) -> Self:
-        opts = Options(name, options, _OPTIONS)
-        return cls(name, _settings(opts, institution), Matcher.from_institution(institution),
-                   opts.http_policy())
+    def parse_settings(cls, opts: Options, institution: InstitutionSettings) -> MastodonSettings:
+        return _settings(opts, institution)
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:
         new_cursor = dict(cursor or {})

@@ -23,17 +23,17 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import requests
 import tweepy
 
+from connectors.api import ApiConnector
 from connectors.base import HTTP_OPTIONS, HttpPolicy, Options
 from connectors.htmltext import clean_text
 from connectors.http import USER_AGENT
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, FatalFetchError, FetchError, RetriableFetchError
-from monitor.matching import Matcher
 from monitor.models import FetchResult, Mention
 
 log = logging.getLogger(__name__)
@@ -126,25 +126,17 @@ class _Budget:
         return max(0, self.limit - self.reads)
 
 
-class XConnector:
+class XConnector(ApiConnector[XSettings]):
     kind: ClassVar[str] = "x"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset(_OPTIONS)
 
-    def __init__(self, name: str, settings: XSettings, matcher: Matcher,
-                 policy: HttpPolicy | None = None) -> None:
-        self.name = name
-        self.settings = settings
-        self.matcher = matcher
-        self.policy = policy or HttpPolicy()
-        self.context = f"{self.kind}:{name}"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-        self.sleep: Callable[[float], None] = time.sleep
 
     @classmethod
-    def from_config(cls, name: str, options: Mapping[str, Any],
-                    institution: InstitutionSettings) -> Self:
-        opts = Options(name, options, _OPTIONS)
-        return cls(name, _settings(opts, institution), Matcher.from_institution(institution),
-                   opts.http_policy())
+    def parse_settings(cls, opts: Options, institution: InstitutionSettings) -> XSettings:
+        return _settings(opts, institution)
 
     def _client(self) -> tweepy.Client:
         client = tweepy.Client(bearer_token=self.settings.token, wait_on_rate_limit=False)

@@ -1,0 +1,44 @@
+"""The shared set-up of the connectors that read a JSON API (Mastodon, Bluesky, X)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from connectors.base import HttpPolicy, Options
+from monitor.config import InstitutionSettings
+from monitor.matching import Matcher
+
+SettingsT = TypeVar("SettingsT")
+
+
+class ApiConnector(Generic[SettingsT]):
+    """Name, validated settings, the institution's matcher and an HTTP policy.
+
+    A subclass sets ``kind`` and ``OPTIONS`` (the option keys it accepts) and implements
+    ``parse_settings(opts, institution)`` and ``fetch(cursor)``. Tests replace ``sleep``.
+    """
+
+    kind: ClassVar[str]
+    OPTIONS: ClassVar[frozenset[str]]
+
+    def __init__(self, name: str, settings: SettingsT, matcher: Matcher,
+                 policy: HttpPolicy | None = None) -> None:
+        self.name = name
+        self.settings = settings
+        self.matcher = matcher
+        self.policy = policy or HttpPolicy()
+        self.context = f"{self.kind}:{name}"
+        self.sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def from_config(cls, name: str, options: Mapping[str, Any],
+                    institution: InstitutionSettings) -> Self:
+        opts = Options(name, options, cls.OPTIONS)
+        return cls(name, cls.parse_settings(opts, institution),
+                   Matcher.from_institution(institution), opts.http_policy())
+
+    @classmethod
+    def parse_settings(cls, opts: Options, institution: InstitutionSettings) -> SettingsT:
+        raise NotImplementedError
