@@ -30,14 +30,16 @@ def postgres_base_url() -> str:
 
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
-    """A URL whose search_path is a fresh, empty schema."""
+    """A URL whose search_path is a fresh, empty schema. The admin engine keeps no pooled
+    connection, so the clean-up also works after a test restarted the PostgreSQL cluster."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     from monitor.db import normalise_url
 
     base = normalise_url(postgres_base_url())
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"

@@ -50,8 +50,7 @@ def _pg_cluster() -> list[str]:
     return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"]
 
 
-def test_postgres_restart_mid_collect(restartable_pg_url: str, tmp_path: Path) -> None:
-    pg_schema_url = restartable_pg_url
+def test_postgres_restart_mid_collect(pg_schema_url: str, tmp_path: Path) -> None:
     restart = _pg_cluster()
     feeds = GrowingFeeds(tmp_path / "feeds", feeds=12, items=800)
     feeds.root.mkdir()
