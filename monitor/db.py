@@ -281,10 +281,6 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 # Full-text objects are created by migrations with raw SQL and are not part of ``metadata``.
 FTS_OBJECTS = frozenset({"mentions_fts", "search_vector", "ix_mentions_search_vector"})
 

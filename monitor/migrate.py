@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
-
-from monitor.errors import StoreError
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from sqlalchemy import Engine
 
 
 def _alembic_config(engine: Engine):
@@ -66,10 +62,3 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
-
-
-def table_names(engine: Engine) -> list[str]:
-    try:
-        return sorted(inspect(engine).get_table_names())
-    except Exception as exc:
-        raise StoreError(f"cannot inspect database: {exc}") from exc

@@ -223,19 +223,3 @@ class Labels:
 
     def severity(self, value: str) -> str:
         return self._labels.get(f"severity_{value}", value)
-
-
-def category_label(category: str, language: str) -> str:
-    """Category names for display; unknown categories are shown as they are."""
-    names = _CATEGORY_NAMES.get(category)
-    return names[0 if language == "nl" else 1] if names else category.replace("_", " ")
-
-
-_CATEGORY_NAMES: Mapping[str, tuple[str, str]] = {
-    "complaint": ("klacht", "complaint"), "crisis": ("crisis", "crisis"),
-    "press": ("pers", "press"), "offensive": ("grof", "offensive"),
-    "confidential": ("vertrouwelijk", "confidential"),
-    "student_media": ("beeld van studenten", "student media"),
-    "impersonation": ("imitatie", "impersonation"), "reach": ("bereik", "reach"),
-    "spike": ("piek", "spike"), "praise": ("lof", "praise"), "question": ("vraag", "question"),
-}

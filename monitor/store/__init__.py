@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -16,16 +15,6 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from monitor.errors import StoreError
 from monitor.models import InsertResult, Mention
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseInfo:
-    url: str
-    dialect: str
-    revision: str | None
-    head: str
-    counts: dict[str, int]
-    size_bytes: int | None
 
 
 class Store:

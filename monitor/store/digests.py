@@ -256,12 +256,6 @@ def finish_failed(conn: Connection, digest_id: int, error: str,
                  .values(status=status, next_attempt_at=next_attempt_at, last_error=error[:1000]))
 
 
-def set_status(conn: Connection, digest_id: int, status: str, *, from_status: str) -> bool:
-    stmt = (update(digests).where(digests.c.id == digest_id, digests.c.status == from_status)
-            .values(status=status, next_attempt_at=None))
-    return conn.execute(stmt).rowcount == 1
-
-
 def due_digests(conn: Connection, audience: str, now: datetime) -> list[DigestRecord]:
     """Digests to (re)try now: pending and due, or sending with an expired lease; oldest first."""
     d = digests.c

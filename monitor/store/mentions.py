@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -323,10 +323,5 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(mentions)).scalar_one()
 
 
-def insert_rows_raw(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """For tests and benchmarks: the plain upsert on prepared rows."""
-    return _insert_rows(conn, _upsert_statement(conn), rows)
-
-
-__all__ = ["assign_clusters", "clean", "count", "insert", "insert_new", "sort_key_bounds",
-           "sort_key_for", "to_row"]
+__all__ = ["assign_clusters", "clean", "count", "insert_new", "sort_key_bounds", "sort_key_for",
+           "to_row"]

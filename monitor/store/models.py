@@ -36,10 +36,3 @@ def active_model(conn: Connection) -> StoredModel | None:
     if row is None:
         return None
     return StoredModel(row.version, row.created_at, row.labels, row.metrics or {}, bytes(row.blob))
-
-
-def list_models(conn: Connection) -> list[tuple[str, datetime, int, bool]]:
-    c = classifier_models.c
-    rows = conn.execute(select(c.version, c.created_at, c.labels, c.active)
-                        .order_by(c.created_at.desc()))
-    return [(r.version, r.created_at, r.labels, r.active) for r in rows]

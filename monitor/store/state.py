@@ -99,12 +99,3 @@ def items_since(conn: Connection, since: datetime) -> dict[str, int]:
     rows = conn.execute(select(c.connector, func.sum(c.new)).where(c.started_at >= since)
                         .group_by(c.connector))
     return {name: int(total or 0) for name, total in rows}
-
-
-def recent_runs(conn: Connection, name: str, limit: int = 10) -> list[RunRecord]:
-    c = connector_runs.c
-    rows = conn.execute(select(connector_runs).where(c.connector == name)
-                        .order_by(c.started_at.desc(), c.id.desc()).limit(limit))
-    return [RunRecord(connector=r.connector, started_at=r.started_at, finished_at=r.finished_at,
-                      ok=r.ok, http_status=r.http_status, fetched=r.fetched, new=r.new,
-                      warnings=tuple(r.warnings or ()), error=r.error) for r in rows]

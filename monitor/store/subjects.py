@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 
@@ -108,11 +107,3 @@ def rewrite_reasons(conn: Connection, ids: Sequence[int], rewrite: Rewrite) -> i
             conn.execute(update(flags).where(f.id == row.id).values(reason=new_reason))
             changed += 1
     return changed
-
-
-def count_in(conn: Connection, table: Any, ids: Sequence[int]) -> int:
-    """Rows of ``table`` (with a ``mention_id``) that belong to these mentions."""
-    if not ids:
-        return 0
-    return conn.execute(select(func.count()).select_from(table)
-                        .where(table.c.mention_id.in_(list(ids)))).scalar_one()

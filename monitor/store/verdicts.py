@@ -13,11 +13,7 @@ from monitor.store.reading import _mention
 
 
 def flag_rows_for(mention_id: int, verdict: Verdict) -> list[dict[str, object]]:
-    """One row per category, with the reasons that belong to it (or all of them)."""
-    per_category = getattr(verdict, "flags", ()) or ()
-    if per_category:
-        return [{"mention_id": mention_id, "category": f.category, "reason": f.reason}
-                for f in per_category]
+    """One row per category, each with the verdict's reasons."""
     reason = "; ".join(verdict.reasons)
     return [{"mention_id": mention_id, "category": c, "reason": reason}
             for c in verdict.categories]
