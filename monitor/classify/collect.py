@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from monitor.classify.constructions import Constructions
 from monitor.classify.context import ClassifierContext
+from monitor.classify.hostile import hostile_signals
 from monitor.classify.identity import lookalike_strength
 from monitor.classify.lexicon import Lexicon
 from monitor.classify.sarcasm import detect_sarcasm
@@ -56,8 +58,8 @@ def _tone(doc: Doc, lex: Lexicon, ctx: ClassifierContext, named: bool) -> list[S
     return [complaint, praise, question_signal(doc, lex, topics, named, lang)]
 
 
-def collect_signals(doc: Doc, lex: Lexicon, mention: Mention, ctx: ClassifierContext,
-                    *, named: bool) -> list[Signal]:
+def collect_signals(doc: Doc, lex: Lexicon, cons: Constructions, mention: Mention,
+                    ctx: ClassifierContext, *, named: bool) -> list[Signal]:
     """All signals with some strength; ``named``: the text names the institution outright."""
     t, terms, lang, cs = doc.tokens, lex.terms, ctx.language, ctx.settings
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
@@ -73,5 +75,6 @@ def collect_signals(doc: Doc, lex: Lexicon, mention: Mention, ctx: ClassifierCon
         reach_signal(mention.author_followers, cs.reach_min_followers,
                      cs.reach_full_followers, lang),
         *_tone(doc, lex, ctx, named),
+        *hostile_signals(doc, cons, lang, named=named),
     ]
     return [s for s in signals if s is not None]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from monitor.classify.constructions import Constructions, build_constructions
 from monitor.classify.identity import Identity
 from monitor.classify.lexicon import Lexicon, build_lexicon
 from monitor.classify.settings import ClassifierSettings
@@ -30,6 +31,7 @@ class ClassifierContext:
     institution: InstitutionSettings
     identity: Identity
     lexicons: Mapping[str, Lexicon]
+    constructions: Mapping[str, Constructions]
     stopwords: Mapping[str, frozenset[str]]
     vocabularies: Mapping[str, frozenset[str]]  # words only that language's lexicon has
     language: str  # language of the reasons: "nl" or "en"
@@ -54,6 +56,7 @@ class ClassifierContext:
             institution=inst,
             identity=Identity.from_institution(inst),
             lexicons=lexicons,
+            constructions={lang: build_constructions(lang) for lang in cs.languages},
             stopwords={lang: lex.stopwords for lang, lex in lexicons.items()},
             vocabularies=_distinct_vocabularies(lexicons),
             language=cs.language or language or "nl",

@@ -29,7 +29,8 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
     unrelated = None if strong else _unrelated(doc, lex, context, ambiguous)
     if unrelated:
         return Verdict(Severity.NONE, 0.0, (), (unrelated,))
-    signals = collect_signals(doc, lex, mention, context, named=bool(strong or ambiguous))
+    signals = collect_signals(doc, lex, context.constructions[lang_code], mention, context,
+                              named=bool(strong or ambiguous))
     return _decide(signals, mention, doc, context)
 
 

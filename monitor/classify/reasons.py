@@ -5,6 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 _TEMPLATES: Mapping[str, Mapping[str, str]] = {
+    "threat": {"nl": "dreigement: '{term}'", "en": "threat: '{term}'"},
+    "threat_implicit": {"nl": "verholen dreigement: '{term}'", "en": "veiled threat: '{term}'"},
+    "threat_weapon": {"nl": "aangekondigd wapen: '{term}'", "en": "weapon announced: '{term}'"},
+    "threat_emoji": {"nl": "dreigende emoji {term}", "en": "threatening emoji {term}"},
+    "threat_reported": {"nl": "gemeld dreigement of geweld: '{term}'",
+                        "en": "reported threat or violence: '{term}'"},
+    "threat_quoted": {"nl": "geciteerd dreigement: '{term}'", "en": "quoted threat: '{term}'"},
+    "hate_dehumanisation": {"nl": "ontmenselijking van een groep: '{term}'",
+                            "en": "dehumanising a group: '{term}'"},
+    "hate_derogation": {"nl": "groep neergezet als minderwaardig: '{term}'",
+                        "en": "demeaning a group: '{term}'"},
+    "hate_hostility": {"nl": "vijandigheid tegen een groep: '{term}'",
+                       "en": "hostility towards a group: '{term}'"},
+    "hate_exclusion": {"nl": "oproep tot uitsluiting: '{term}'", "en": "call to exclude: '{term}'"},
+    "hate_slur": {"nl": "scheldwoord voor een groep: '{term}'", "en": "slur: '{term}'"},
+    "hate_threat": {"nl": "dreigement tegen een groep: '{term}'",
+                    "en": "threat against a group: '{term}'"},
     "crisis": {"nl": "crisiswoord '{term}'", "en": "crisis term '{term}'"},
     "press": {"nl": "perssignaal '{term}'", "en": "press cue '{term}'"},
     "press_domain": {"nl": "nieuwssite {term}", "en": "news site {term}"},
@@ -50,6 +67,7 @@ _SEVERITY = {
     "en": {"none": "none", "info": "info", "attention": "attention", "urgent": "urgent"},
 }
 _CATEGORY_NL = {
+    "threat": "dreiging", "hate": "haat",
     "complaint": "klacht", "press": "pers", "offensive": "grof", "confidential": "vertrouwelijk",
     "student_media": "studentbeeld", "impersonation": "imitatie", "reach": "bereik",
     "spike": "piek", "praise": "lof", "question": "vraag", "crisis": "crisis",

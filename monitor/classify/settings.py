@@ -10,12 +10,13 @@ from monitor.errors import ConfigError
 from monitor.models import Severity
 
 CATEGORIES = (
-    "complaint", "crisis", "press", "offensive", "confidential", "student_media",
+    "threat", "hate", "complaint", "crisis", "press", "offensive", "confidential", "student_media",
     "impersonation", "reach", "spike", "praise", "question",
 )
 # Categories that can lift a mention to "attention" on their own. The rest top out at "info".
 ATTENTION_CATEGORIES = frozenset(CATEGORIES) - {"reach", "praise", "question"}
 DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "threat": 1.0, "hate": 0.95,
     "complaint": 0.85, "crisis": 1.0, "press": 0.75, "offensive": 0.85, "confidential": 1.0,
     "student_media": 0.8, "impersonation": 0.85, "spike": 0.8, "reach": 0.3, "praise": 0.3,
     "question": 0.3,
@@ -50,6 +51,7 @@ class SeverityRule:
 
 
 DEFAULT_RULES = (
+    SeverityRule(Severity.URGENT, any_of=("threat",), min_score=0.9),
     SeverityRule(Severity.URGENT, any_of=("crisis",), min_followers=5000),
     SeverityRule(Severity.URGENT, any_of=("crisis", "confidential"), min_score=0.95),
     SeverityRule(Severity.URGENT, all_of=("crisis", "press")),

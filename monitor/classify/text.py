@@ -65,7 +65,7 @@ def prepare(text: str, title: str | None = None) -> Doc:
         urls=urls,
         emojis=_emojis(raw),
         exclamations=raw.count("!"),
-        questions=raw.count("?"),
+        questions=without_urls.count("?"),
     )
 
 

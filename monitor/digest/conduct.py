@@ -94,6 +94,8 @@ RULES: Mapping[str, Rule] = {
 
 # Category -> rules, most specific first. A category not listed here shows no rule.
 CATEGORY_RULES: Mapping[str, tuple[str, ...]] = {
+    "threat": ("when_in_doubt", "press_protocol"),
+    "hate": ("respect", "when_in_doubt"),
     "press": ("press_protocol",),
     "crisis": ("press_protocol", "when_in_doubt"),
     "confidential": ("confidential",),

@@ -1,0 +1,107 @@
+"""Clauses and frames: where a construction starts and ends, and whether it is asserted at all.
+
+A threat or a hateful claim counts only when the writer makes it: not when it is negated
+("ik zou nooit ..."), talked about ("zeggen dat je ... is niet oké"), or quoted to be criticised.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.classify.constructions import Constructions
+from monitor.classify.matcher import Hit
+from monitor.classify.text import BOUNDARY
+
+# A quotation: an opening mark after a space or the start, up to 300 characters, a closing mark
+# before a space, punctuation or the end. Bounded, so it stays linear on hostile text.
+_QUOTE = re.compile(
+    r"(?:^|(?<=[\s(:]))(?:\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|„[^”“\n]{1,300}[”“]|"
+    r"«[^»\n]{1,300}»|'[^'\n]{1,300}'(?=$|[\s.,!?;:)])|‘[^’\n]{1,300}’)")
+
+
+@dataclass(frozen=True, slots=True)
+class Clauses:
+    """Clause spans over a token sequence: split at punctuation and at clause-joining words."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def split(cls, tokens: Sequence[str], breaks: frozenset[str]) -> Clauses:
+        starts: list[int] = []
+        ends: list[int] = []
+        start = 0
+        for i, tok in enumerate(tokens):
+            if tok == BOUNDARY or tok in breaks:
+                if i > start:
+                    starts.append(start)
+                    ends.append(i)
+                start = i + 1
+        if start < len(tokens):
+            starts.append(start)
+            ends.append(len(tokens))
+        return cls(tuple(starts), tuple(ends))
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """The ``(start, end)`` of the clause holding token ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return (0, 0)
+        return (self.starts[i], self.ends[i])
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What the detectors need to know about a post besides its constructions."""
+
+    tokens: tuple[str, ...]
+    clauses: Clauses
+    negations: tuple[int, ...]  # token positions of negators
+    negation_spans: tuple[tuple[int, int], ...]
+    speech: tuple[int, ...]  # token positions of speech verbs and "people who"
+    judged: bool  # the post passes a verdict on something said ("is niet oké", "not funny")
+    reported: bool  # the post reports (police, arrested, "dreigde")
+
+    @classmethod
+    def of(cls, tokens: tuple[str, ...], cons: Constructions) -> Frame:
+        negs = cons.negators.find(tokens)
+        speech = tuple(i for i, t in enumerate(tokens) if t in cons.speech)
+        return cls(
+            tokens=tokens,
+            clauses=Clauses.split(tokens, cons.clause_breaks),
+            negations=tuple(h.pos for h in negs),
+            negation_spans=tuple((h.pos, h.pos + h.length) for h in negs),
+            speech=speech,
+            judged=bool(cons.judgement.find(tokens)),
+            reported=bool(cons.reporting.find(tokens)),
+        )
+
+    def negated(self, start: int, end: int, keep: tuple[int, int] = (0, 0)) -> bool:
+        """A negator in tokens ``[start, end)``, not counting those inside ``keep``."""
+        return any(start <= p < end and not keep[0] <= p < keep[1] for p in self.negations)
+
+    def talked_about(self, clause_start: int, pos: int) -> bool:
+        """The construction at ``pos`` is what someone says, and the post judges saying it."""
+        return self.judged and any(clause_start <= s < pos for s in self.speech)
+
+
+def span_text(tokens: Sequence[str], first: Hit, last: Hit) -> str:
+    """``"ik … neersteken"``: the first and last words of a construction, for a reason."""
+    head = first.text
+    tail = last.text
+    if first.pos == last.pos:
+        return head
+    if last.pos <= first.pos + first.length:
+        return f"{head} {tail}"
+    return f"{head} … {tail}"
+
+
+def without_quotes(raw: str) -> str | None:
+    """``raw`` with quoted passages blanked out, or None when it quotes nothing."""
+    if not any(mark in raw for mark in "\"“„«'‘"):
+        return None
+    blanked = _QUOTE.sub(" ", raw)
+    return blanked if blanked != raw else None

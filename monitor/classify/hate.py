@@ -1,0 +1,120 @@
+"""Hate against groups recognised by construction: a protected group (origin, religion,
+sexuality, gender, disability) that is dehumanised or demeaned ("X zijn ongedierte", "vieze X"),
+met with hostility ("ik haat X", "weg met X"), or told to leave ("X moeten het land uit");
+and slurs. Neutral or positive statements about a group, negated claims and criticised quotes
+are not hate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from monitor.classify.constructions import Constructions
+from monitor.classify.frames import Frame
+from monitor.classify.matcher import Hit
+from monitor.classify.threat import Finding
+
+CURSE_PREFIXES = ("kanker", "tyfus", "tering", "kut", "fucking", "vuile", "vieze")
+_COPULA_GAP = 2  # words allowed between the group and the linking verb ("moslims zijn echt")
+_PREDICATE_GAP = 3  # words allowed between the linking verb and what the group is called
+_HOSTILITY_GAP = 3  # "ik haat al die moslims"
+_EXCLUSION_GAP = 6  # "vluchtelingen moeten allemaal zo snel mogelijk het land uit"
+
+
+def group_hits(tokens: Sequence[str], cons: Constructions) -> list[Hit]:
+    """Protected groups named in the text: nouns ("moslims") and adjective + person noun
+    ("zwarte studenten")."""
+    hits = [h for h in cons.groups.find(tokens) if h.weight > 0]
+    adjectives, persons = cons.group_adjectives, cons.person_nouns
+    for i in range(len(tokens) - 1):
+        if tokens[i] in adjectives and tokens[i + 1] in persons:
+            hits.append(Hit(i, f"{tokens[i]} {tokens[i + 1]}", 1.0, 2))
+    return sorted(hits, key=lambda h: h.pos)
+
+
+def _within(hits: Sequence[Hit], lo: int, hi: int) -> Hit | None:
+    return next((h for h in hits if lo <= h.pos <= hi), None)
+
+
+def _dehumanised(group: Hit, frame: Frame, copulas: Sequence[Hit],
+                 predicates: Sequence[Hit]) -> Finding | None:
+    start, end = frame.clauses.around(group.pos)
+    before = _within(predicates, group.pos - 1, group.pos - 1)
+    if before is not None and before.pos + before.length == group.pos:
+        if not frame.negated(start, before.pos):
+            return Finding("hate_derogation", 0.85, f"{before.text} {group.text}", group.pos, True)
+    g_end = group.pos + group.length
+    copula = _within(copulas, g_end, g_end + _COPULA_GAP)
+    if copula is None:
+        return None
+    c_end = copula.pos + copula.length
+    predicate = _within(predicates, c_end, min(end - 1, c_end + _PREDICATE_GAP))
+    if predicate is None:
+        return None
+    keep = (copula.pos, c_end) if predicate.pos == c_end else (predicate.pos, predicate.pos)
+    if frame.negated(start, predicate.pos, keep) or frame.talked_about(start, group.pos):
+        return None
+    return Finding("hate_dehumanisation", 0.9, f"{group.text} … {predicate.text}",
+                   group.pos, True)
+
+
+def _hostile(group: Hit, frame: Frame, hostility: Sequence[Hit]) -> Finding | None:
+    start, _ = frame.clauses.around(group.pos)
+    for h in hostility:
+        h_end = h.pos + h.length
+        if start <= h.pos and h_end <= group.pos <= h_end + _HOSTILITY_GAP:
+            if frame.negated(start, group.pos, (h.pos, h_end)) or frame.talked_about(start, h.pos):
+                return None
+            return Finding("hate_hostility", 0.85, f"{h.text} … {group.text}", group.pos, True)
+    return None
+
+
+def _excluded(group: Hit, frame: Frame, exclusion: Sequence[Hit]) -> Finding | None:
+    start, end = frame.clauses.around(group.pos)
+    g_end = group.pos + group.length
+    x = _within(exclusion, g_end, min(end - 1, g_end + _EXCLUSION_GAP))
+    if x is None:
+        return None
+    if frame.negated(g_end, x.pos + x.length, (x.pos, x.pos + x.length)) or frame.talked_about(
+            start, group.pos):
+        return None
+    return Finding("hate_exclusion", 0.85, f"{group.text} … {x.text}", group.pos, True)
+
+
+def _curse_compound(tok: str, cons: Constructions) -> bool:
+    """``kankermarokkanen``, ``tyfusjoden``: a curse glued to a group."""
+    for prefix in CURSE_PREFIXES:
+        if tok.startswith(prefix) and len(tok) > len(prefix) + 2:
+            rest = tok[len(prefix):].lstrip("-")
+            return bool(cons.groups.find((rest,)))
+    return False
+
+
+def _slurs(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Finding]:
+    hits = [h for h in cons.slurs.find(tokens) if h.weight > 0]
+    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
+             if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
+    found = []
+    for hit in hits:
+        start, _ = frame.clauses.around(hit.pos)
+        if not frame.talked_about(start, hit.pos):
+            found.append(Finding("hate_slur", 0.85, hit.text, hit.pos, True))
+    return found
+
+
+def find_hate(tokens: Sequence[str], cons: Constructions, frame: Frame,
+              groups: Sequence[Hit]) -> list[Finding]:
+    """Every hateful construction in ``tokens``, strongest first."""
+    found = _slurs(tokens, cons, frame)
+    if groups:
+        copulas = cons.copulas.find(tokens)
+        predicates = cons.dehumanising.find(tokens)
+        hostility = cons.hostility.find(tokens)
+        exclusion = cons.exclusion.find(tokens)
+        for group in groups:
+            finding = (_dehumanised(group, frame, copulas, predicates)
+                       or _hostile(group, frame, hostility)
+                       or _excluded(group, frame, exclusion))
+            if finding is not None:
+                found.append(finding)
+    return sorted(found, key=lambda f: -f.strength)

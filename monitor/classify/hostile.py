@@ -1,0 +1,67 @@
+"""Threat and hate signals from constructions, with quotations taken into account.
+
+A threat or slur inside quotation marks is someone else's words: criticised ("walgelijk dat
+iemand 'X' roept") it is no signal; reported without a verdict it is crisis news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from monitor.classify.constructions import Constructions
+from monitor.classify.frames import Frame, without_quotes
+from monitor.classify.hate import find_hate, group_hits
+from monitor.classify.reasons import reason
+from monitor.classify.signals import Signal, noisy_or
+from monitor.classify.text import Doc, prepare
+from monitor.classify.threat import Finding, find_threats
+
+MAX_TERMS = 2
+
+
+def findings(tokens: tuple[str, ...], emojis: frozenset[str], cons: Constructions, *,
+             named: bool) -> tuple[list[Finding], Frame]:
+    """Every threat and hate finding in ``tokens`` and the frame they were read in."""
+    frame = Frame.of(tokens, cons)
+    groups = group_hits(tokens, cons)
+    found = find_threats(tokens, emojis, cons, frame, groups, named=named)
+    found += find_hate(tokens, cons, frame, groups)
+    return found, frame
+
+
+def _unquoted(doc: Doc, found: list[Finding], frame: Frame, cons: Constructions,
+              named: bool) -> tuple[list[Finding], list[Finding]]:
+    """``(asserted, quoted)``: findings the writer makes, and those only inside quotes."""
+    if not found:
+        return [], []
+    rest = without_quotes(doc.raw)
+    if rest is None:
+        return found, []
+    outside, _ = findings(prepare(rest).tokens, doc.emojis, cons, named=named)
+    if outside:
+        return outside, []
+    return [], [] if frame.judged else found
+
+
+def _signal(category: str, items: Sequence[Finding], lang: str) -> Signal | None:
+    if not items:
+        return None
+    ordered = sorted(items, key=lambda f: -f.strength)
+    reasons = tuple(dict.fromkeys(reason(f.kind, lang, term=f.term) for f in ordered))
+    return Signal(category, noisy_or(f.strength for f in ordered), reasons[:MAX_TERMS])
+
+
+def hostile_signals(doc: Doc, cons: Constructions, lang: str, *, named: bool) -> list[Signal]:
+    """Threat, hate and (for reported or quoted threats) crisis signals."""
+    found, frame = findings(doc.tokens, doc.emojis, cons, named=named)
+    asserted, quoted = _unquoted(doc, found, frame, cons, named)
+    threats = [f for f in asserted if f.kind.startswith("threat") and f.kind != "threat_reported"]
+    hate = [f for f in asserted if f.kind.startswith("hate")]
+    hate += [Finding("hate_threat", f.strength, f.term, f.pos, True)
+             for f in threats if f.against_group]
+    reported = [f for f in asserted if f.kind == "threat_reported"]
+    reported += [Finding("threat_quoted", 0.75, f.term, f.pos) for f in quoted
+                 if f.kind.startswith("threat")]
+    signals = [_signal("threat", threats, lang), _signal("hate", hate, lang),
+               _signal("crisis", reported, lang)]
+    return [s for s in signals if s is not None]

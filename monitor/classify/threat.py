@@ -1,0 +1,173 @@
+"""Threats recognised by construction: who (the writer, or a call to others) does what violent
+act to whom (a person, a group, the school), in any person, tense or word order.
+
+"ik ga die docent neersteken", "morgen steek ik hem neer", "iemand moet die leraar afmaken",
+"I'm gonna shoot up the school", predicted harm ("jullie gaan eraan", "ik weet waar je woont"),
+announced weapons ("ik neem morgen een mes mee") and weapon emoji next to the school. Negated,
+figurative, reported and talked-about acts are not threats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.classify.constructions import Constructions
+from monitor.classify.frames import Frame, span_text
+from monitor.classify.matcher import Hit
+
+THREAT_EMOJI = {"💣": 0.75, "🔫": 0.75, "🧨": 0.7, "🪓": 0.6, "🔪": 0.6}
+_PARTICLE_REACH = 8  # how far after a finite verb its particle may stand ("steek ... neer")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One recognised construction: its kind, strength (0..1), the words behind it, and
+    whether its target is a protected group."""
+
+    kind: str
+    strength: float
+    term: str
+    pos: int
+    against_group: bool = False
+
+
+def _particle_after(tokens: Sequence[str], i: int, end: int, particle: tuple[str, ...]) -> int:
+    """Position just past ``particle`` in ``tokens[i+1:end]`` (or right before ``i``), else -1."""
+    n = len(particle)
+    for j in range(i + 1, min(end, i + 1 + _PARTICLE_REACH)):
+        if tuple(tokens[j:j + n]) == particle:
+            return j + n
+    if i >= n and tuple(tokens[i - n:i]) == particle:
+        return i + 1
+    return -1
+
+
+def separable_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Hit]:
+    """Finite verb + particle later in its clause: "ik steek hem morgen neer", "beat him up"."""
+    hits = []
+    prefixes = cons.finite_prefixes
+    for i, tok in enumerate(tokens):
+        if not prefixes or not tok.startswith(prefixes):
+            continue
+        _, end = frame.clauses.around(i)
+        for particle, verbs in cons.separable.items():
+            if tok.startswith(verbs):
+                stop = _particle_after(tokens, i, end, particle)
+                if stop > 0:
+                    hits.append(Hit(i, f"{tok} … {' '.join(particle)}", 1.0, stop - i))
+                    break
+    return hits
+
+
+def violent_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Hit]:
+    """Every violent act in the text that is not part of a figure of speech."""
+    hits = [h for h in cons.acts.find(tokens) if h.weight > 0]
+    hits += separable_acts(tokens, cons, frame)
+    if not hits:
+        return []
+    figures = [(f.pos, f.pos + f.length) for f in cons.figurative.find(tokens) if f.weight > 0]
+    return [h for h in hits if not any(a <= h.pos < b for a, b in figures)]
+
+
+def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -> bool:
+    return any(tokens[j] in words for j in range(start, end))
+
+
+def _patient(tokens: Sequence[str], cons: Constructions, start: int, end: int,
+             groups: Sequence[Hit]) -> tuple[float, bool]:
+    """How clearly the clause names someone to harm, and whether that is a group."""
+    if any(start <= g.pos < end for g in groups):
+        return 1.0, True
+    weights = [h.weight for h in cons.patients.find(tokens[start:end])]
+    return max(weights, default=0.0), False
+
+
+def _act_threat(act: Hit, cons: Constructions, frame: Frame,
+                groups: Sequence[Hit]) -> Finding | None:
+    tokens = frame.tokens
+    start, end = frame.clauses.around(act.pos)
+    act_end = act.pos + act.length
+    speaker = _roles(tokens, start, end, cons.speaker)
+    incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
+    if frame.negated(max(start, act.pos - 5), act_end) or frame.talked_about(start, act.pos):
+        return None
+    patient, group = _patient(tokens, cons, start, end, groups)
+    if patient <= 0:
+        return None
+    if not speaker and (frame.reported or not incited):
+        # Someone else's threat, told by the writer or the news: "leerling dreigde ... op te
+        # blazen", "hij gaat die docent neersteken". Attention, as a reported threat.
+        if frame.reported or _roles(tokens, start, end, cons.intent):
+            return Finding("threat_reported", 0.75 * act.weight * patient,
+                           act.text, act.pos, group)
+        return None
+    strength = 0.7 + (0.1 if speaker else 0.05)
+    strength += 0.15 if _roles(tokens, start, end, cons.intent) else 0.0
+    strength = min(1.0, strength * act.weight * patient)
+    first = next((Hit(j, tokens[j], 1.0) for j in range(start, act.pos)
+                  if tokens[j] in cons.speaker or tokens[j] in cons.incitement), act)
+    return Finding("threat", strength, span_text(tokens, first, act), act.pos, group)
+
+
+def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
+    found = []
+    for hit in cons.predicted_harm.find(frame.tokens):
+        start, _ = frame.clauses.around(hit.pos)
+        keep = (hit.pos, hit.pos + hit.length)
+        if frame.negated(max(start, hit.pos - 3), hit.pos, keep) or frame.talked_about(
+                start, hit.pos):
+            continue
+        found.append(Finding("threat_implicit", hit.weight, hit.text, hit.pos))
+    return found
+
+
+def _weapon_threats(cons: Constructions, frame: Frame) -> list[Finding]:
+    tokens = frame.tokens
+    found = []
+    for weapon in cons.weapons.find(tokens):
+        if weapon.weight <= 0:
+            continue
+        start, end = frame.clauses.around(weapon.pos)
+        clause = tokens[start:end]
+        carry = [h for h in cons.carry.find(clause) if h.weight > 0]
+        speaker = _roles(tokens, start, end, cons.speaker)
+        aimed = speaker or bool(cons.patients.find(clause)) or _roles(tokens, start, end,
+                                                                         cons.intent)
+        if not carry or not aimed or (frame.reported and not speaker):
+            continue
+        if frame.negated(start, end) or frame.talked_about(start, weapon.pos):
+            continue
+        strength = min(1.0, 0.9 * weapon.weight * carry[0].weight + (0.1 if speaker else 0.0))
+        found.append(Finding("threat_weapon", strength, f"{weapon.text} … {carry[0].text}",
+                             weapon.pos))
+    return found
+
+
+def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame,
+                  named: bool) -> Finding | None:
+    present = [e for e in THREAT_EMOJI if e in emojis]
+    if not present or frame.judged:
+        return None
+    tokens = frame.tokens
+    aimed = bool(cons.patients.find(tokens)) or any(t in cons.intent for t in tokens)
+    strongest = max(THREAT_EMOJI[e] for e in present)
+    if strongest < 0.7 and not aimed:
+        return None
+    if not (named or aimed):
+        return None
+    strength = min(1.0, strongest + 0.1 * (len(present) - 1) + (0.1 if aimed else 0.0))
+    return Finding("threat_emoji", strength, "".join(present), 0)
+
+
+def find_threats(tokens: Sequence[str], emojis: frozenset[str], cons: Constructions,
+                 frame: Frame, groups: Sequence[Hit], *, named: bool) -> list[Finding]:
+    """Every threat the writer makes in ``tokens``, strongest first."""
+    found = [f for act in violent_acts(tokens, cons, frame)
+             if (f := _act_threat(act, cons, frame, groups)) is not None]
+    found += _harm_threats(cons, frame)
+    found += _weapon_threats(cons, frame)
+    emoji = _emoji_threat(emojis, cons, frame, named)
+    if emoji is not None:
+        found.append(emoji)
+    return sorted(found, key=lambda f: -f.strength)
