@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.context import ClassifierContext
-from monitor.classify.hostile import hostile_signals
+from monitor.classify.frames import Frame
+from monitor.classify.hostile import hostile_signals, unquoted_tokens
 from monitor.classify.identity import lookalike_strength
 from monitor.classify.lexicon import Lexicon
 from monitor.classify.sarcasm import detect_sarcasm
@@ -58,15 +59,32 @@ def _tone(doc: Doc, lex: Lexicon, ctx: ClassifierContext, named: bool) -> list[S
     return [complaint, praise, question_signal(doc, lex, topics, named, lang)]
 
 
+def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
+    """Crisis words, unless the post only says such things are never acceptable."""
+    if frame.normative and not frame.reported:
+        return None
+    return lexical_signal("crisis", affirmed(lex.terms["crisis"].find(doc.tokens), doc.tokens, lex),
+                          lang)
+
+
+def _offensive(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
+    """Offensive words, leaving out those quoted in a post that criticises them."""
+    tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
+    return lexical_signal("offensive", lex.terms["offensive"].find(tokens), lang)
+
+
 def collect_signals(doc: Doc, lex: Lexicon, cons: Constructions, mention: Mention,
                     ctx: ClassifierContext, *, named: bool) -> list[Signal]:
     """All signals with some strength; ``named``: the text names the institution outright."""
     t, terms, lang, cs = doc.tokens, lex.terms, ctx.language, ctx.settings
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
+    frame = Frame.of(t, cons)
+    tone = _tone(doc, lex, ctx, named)
+    friendly = any(s is not None and s.category == "praise" for s in tone)
     signals = [
-        lexical_signal("crisis", affirmed(terms["crisis"].find(t), t, lex), lang),
-        lexical_signal("offensive", terms["offensive"].find(t), lang),
+        _crisis(doc, lex, frame, lang),
+        _offensive(doc, lex, frame, lang),
         press_signal(terms["press"].find(t), urls, cs.press_domains, lang),
         confidential_signal(doc, terms["confidential"].find(t), lang),
         _media(doc, lex, mention, urls, ctx),
@@ -74,7 +92,7 @@ def collect_signals(doc: Doc, lex: Lexicon, cons: Constructions, mention: Mentio
                              terms["impersonation_report"].find(t), lang),
         reach_signal(mention.author_followers, cs.reach_min_followers,
                      cs.reach_full_followers, lang),
-        *_tone(doc, lex, ctx, named),
-        *hostile_signals(doc, cons, lang, named=named),
+        *tone,
+        *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
     ]
     return [s for s in signals if s is not None]

@@ -28,6 +28,7 @@ class Constructions:
     addressee: frozenset[str]
     incitement: frozenset[str]
     intent: frozenset[str]
+    places: frozenset[str]
     reporting: TermMatcher
     clause_breaks: frozenset[str]
     negators: TermMatcher
@@ -40,7 +41,10 @@ class Constructions:
     carry: TermMatcher
     figurative: TermMatcher
     speech: frozenset[str]
+    topics: TermMatcher
     judgement: TermMatcher
+    norms: TermMatcher
+    harmless_objects: frozenset[str]
     groups: TermMatcher
     group_adjectives: frozenset[str]
     person_nouns: frozenset[str]
@@ -48,6 +52,8 @@ class Constructions:
     dehumanising: TermMatcher
     hostility: TermMatcher
     exclusion: TermMatcher
+    derogatory: TermMatcher
+    generalisers: TermMatcher
     slurs: TermMatcher
 
 
@@ -83,13 +89,17 @@ def build_constructions(language: str) -> Constructions:
         addressee=_words(roles.get("addressee", ())),
         incitement=_words(roles.get("incitement", ())),
         intent=_words(roles.get("intent", ())),
+        places=_words(roles.get("places", ())),
         reporting=_phrases(roles.get("reporting", ())),
         clause_breaks=_words(roles.get("clause_breaks", ())),
         negators=_phrases(roles.get("negators", ())),
         separable=separable,
         finite_prefixes=tuple(sorted({p for prefixes in separable.values() for p in prefixes})),
         speech=_words(frames.get("speech", ())),
+        topics=_phrases(frames.get("topics", ())),
         judgement=_phrases(frames.get("judgement", ())),
+        norms=_phrases(frames.get("norms", ())),
+        harmless_objects=_words(frames.get("harmless_objects", ())),
         groups=_phrases(hate.get("groups", ())),
         group_adjectives=_words(hate.get("group_adjectives", ())),
         person_nouns=_words(hate.get("person_nouns", ())),
@@ -97,6 +107,8 @@ def build_constructions(language: str) -> Constructions:
         dehumanising=_phrases(hate.get("dehumanising", ())),
         hostility=_phrases(hate.get("hostility", ())),
         exclusion=_phrases(hate.get("exclusion", ())),
+        derogatory=_phrases(hate.get("derogatory", ())),
+        generalisers=_phrases(hate.get("generalisers", ())),
         slurs=_phrases(hate.get("slurs", ())),
         **weighted,
     )

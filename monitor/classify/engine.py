@@ -35,19 +35,41 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
 
 
 def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | None) -> str | None:
-    """A reason when the post is not about the institution, else None: an exclusion word, or
-    an ambiguous name used as a common noun ("een oude curio", "a curio cabinet") without any
-    school context. Otherwise matching's decision stands."""
+    """A reason when the post is not about the institution, else None.
+
+    An exclusion word; an ambiguous name used as a common noun or among words of another world
+    ("een oude curio", "a curio cabinet", "de kaart curio in je deck") with no sign of a school;
+    or, when the post names the institution not at all, another institution or the region
+    ("ROC Tilburg", "brand in West-Brabant"). In doubt the post stays related."""
     excluded = ctx.identity.excluded_word(doc.lower)
     if excluded:
         return reason("excluded", ctx.language, term=excluded)
-    if ambiguous is None or not _used_as_noun(doc.tokens, ambiguous, lex):
+    if ambiguous is None:
+        return _elsewhere(doc, lex, ctx)
+    if _school_evidence(doc, lex, ctx):
         return None
-    if lex.terms["school"].find(doc.tokens):
-        return None
-    if any(word in doc.lower for word in ctx.identity.context_words):
-        return None
-    return reason("unrelated", ctx.language, term=ambiguous)
+    if _used_as_noun(doc.tokens, ambiguous, lex) or any(
+            t in lex.unrelated_context for t in doc.tokens):
+        return reason("unrelated", ctx.language, term=ambiguous)
+    return None
+
+
+def _school_evidence(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> bool:
+    return bool(lex.terms["school"].find(doc.tokens)) or any(
+        word in doc.lower for word in ctx.identity.context_words)
+
+
+def _elsewhere(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> str | None:
+    """For a post that names no institution of ours: the compound of an ambiguous name
+    ("curiokast"), another named institution, or only the region."""
+    identity = ctx.identity
+    for tok in doc.tokens:
+        compound = identity.ambiguous_compound(tok)
+        if compound:
+            return reason("unrelated", ctx.language, term=tok)
+    other = identity.other_institution(doc.tokens, lex.stopwords) or identity.fragment_in(
+        doc.lower)
+    return reason("elsewhere", ctx.language, term=other) if other else None
 
 
 def _used_as_noun(tokens: Sequence[str], name: str, lex: Lexicon) -> bool:

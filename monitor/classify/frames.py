@@ -63,19 +63,23 @@ class Frame:
     negation_spans: tuple[tuple[int, int], ...]
     speech: tuple[int, ...]  # token positions of speech verbs and "people who"
     judged: bool  # the post passes a verdict on something said ("is niet oké", "not funny")
+    normative: bool  # the post says such things are never acceptable ("gaat te ver")
     reported: bool  # the post reports (police, arrested, "dreigde")
 
     @classmethod
     def of(cls, tokens: tuple[str, ...], cons: Constructions) -> Frame:
         negs = cons.negators.find(tokens)
-        speech = tuple(i for i, t in enumerate(tokens) if t in cons.speech)
+        speech = tuple(sorted({*(i for i, t in enumerate(tokens) if t in cons.speech),
+                               *(h.pos for h in cons.topics.find(tokens))}))
+        normative = bool(cons.norms.find(tokens))
         return cls(
             tokens=tokens,
             clauses=Clauses.split(tokens, cons.clause_breaks),
             negations=tuple(h.pos for h in negs),
             negation_spans=tuple((h.pos, h.pos + h.length) for h in negs),
             speech=speech,
-            judged=bool(cons.judgement.find(tokens)),
+            judged=normative or bool(cons.judgement.find(tokens)),
+            normative=normative,
             reported=bool(cons.reporting.find(tokens)),
         )
 
@@ -85,7 +89,7 @@ class Frame:
 
     def talked_about(self, clause_start: int, pos: int) -> bool:
         """The construction at ``pos`` is what someone says, and the post judges saying it."""
-        return self.judged and any(clause_start <= s < pos for s in self.speech)
+        return self.judged and any(clause_start <= s <= pos for s in self.speech)
 
 
 def span_text(tokens: Sequence[str], first: Hit, last: Hit) -> str:

@@ -19,6 +19,7 @@ _COPULA_GAP = 2  # words allowed between the group and the linking verb ("moslim
 _PREDICATE_GAP = 3  # words allowed between the linking verb and what the group is called
 _HOSTILITY_GAP = 3  # "ik haat al die moslims"
 _EXCLUSION_GAP = 6  # "vluchtelingen moeten allemaal zo snel mogelijk het land uit"
+_NEAR = 10  # words between a group and a demeaning word for the weaker, looser reading
 
 
 def group_hits(tokens: Sequence[str], cons: Constructions) -> list[Hit]:
@@ -40,9 +41,9 @@ def _dehumanised(group: Hit, frame: Frame, copulas: Sequence[Hit],
                  predicates: Sequence[Hit]) -> Finding | None:
     start, end = frame.clauses.around(group.pos)
     before = _within(predicates, group.pos - 1, group.pos - 1)
-    if before is not None and before.pos + before.length == group.pos:
-        if not frame.negated(start, before.pos):
-            return Finding("hate_derogation", 0.85, f"{before.text} {group.text}", group.pos, True)
+    if (before is not None and before.pos + before.length == group.pos
+            and not frame.negated(start, before.pos)):
+        return Finding("hate_derogation", 0.85, f"{before.text} {group.text}", group.pos, True)
     g_end = group.pos + group.length
     copula = _within(copulas, g_end, g_end + _COPULA_GAP)
     if copula is None:
@@ -81,6 +82,24 @@ def _excluded(group: Hit, frame: Frame, exclusion: Sequence[Hit]) -> Finding | N
     return Finding("hate_exclusion", 0.85, f"{group.text} … {x.text}", group.pos, True)
 
 
+def _demeaned_nearby(group: Hit, frame: Frame, derogatory: Sequence[Hit],
+                     generalisers: Sequence[Hit]) -> Finding | None:
+    """The looser reading: a demeaning word near the group ("die marokkanen verpesten alles,
+    achterlijk volk"). Not when the post passes a verdict on such talk, or negates the word."""
+    if frame.judged:
+        return None
+    for d in derogatory:
+        if abs(d.pos - group.pos) > _NEAR or d.pos == group.pos:
+            continue
+        start, _ = frame.clauses.around(d.pos)
+        if frame.negated(max(start, d.pos - 3), d.pos) or frame.talked_about(start, group.pos):
+            continue
+        general = any(abs(g.pos - group.pos) <= _NEAR for g in generalisers)
+        return Finding("hate_derogation", 0.8 if general else 0.7, f"{group.text} … {d.text}",
+                       group.pos, True)
+    return None
+
+
 def _curse_compound(tok: str, cons: Constructions) -> bool:
     """``kankermarokkanen``, ``tyfusjoden``: a curse glued to a group."""
     for prefix in CURSE_PREFIXES:
@@ -111,10 +130,13 @@ def find_hate(tokens: Sequence[str], cons: Constructions, frame: Frame,
         predicates = cons.dehumanising.find(tokens)
         hostility = cons.hostility.find(tokens)
         exclusion = cons.exclusion.find(tokens)
+        derogatory = cons.derogatory.find(tokens)
+        generalisers = cons.generalisers.find(tokens)
         for group in groups:
             finding = (_dehumanised(group, frame, copulas, predicates)
                        or _hostile(group, frame, hostility)
-                       or _excluded(group, frame, exclusion))
+                       or _excluded(group, frame, exclusion)
+                       or _demeaned_nearby(group, frame, derogatory, generalisers))
             if finding is not None:
                 found.append(finding)
     return sorted(found, key=lambda f: -f.strength)

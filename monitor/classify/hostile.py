@@ -19,14 +19,18 @@ from monitor.classify.threat import Finding, find_threats
 MAX_TERMS = 2
 
 
-def findings(tokens: tuple[str, ...], emojis: frozenset[str], cons: Constructions, *,
-             named: bool) -> tuple[list[Finding], Frame]:
-    """Every threat and hate finding in ``tokens`` and the frame they were read in."""
-    frame = Frame.of(tokens, cons)
+def findings(tokens: tuple[str, ...], emojis: frozenset[str], cons: Constructions, frame: Frame,
+             *, named: bool, friendly: bool) -> list[Finding]:
+    """Every threat and hate finding in ``tokens``, read in ``frame``."""
     groups = group_hits(tokens, cons)
-    found = find_threats(tokens, emojis, cons, frame, groups, named=named)
-    found += find_hate(tokens, cons, frame, groups)
-    return found, frame
+    found = find_threats(tokens, emojis, cons, frame, groups, named=named, friendly=friendly)
+    return found + find_hate(tokens, cons, frame, groups)
+
+
+def unquoted_tokens(doc: Doc) -> tuple[str, ...] | None:
+    """The post's tokens without its quotations, or None when it quotes nothing."""
+    rest = without_quotes(doc.raw)
+    return None if rest is None else prepare(rest).tokens
 
 
 def _unquoted(doc: Doc, found: list[Finding], frame: Frame, cons: Constructions,
@@ -34,10 +38,11 @@ def _unquoted(doc: Doc, found: list[Finding], frame: Frame, cons: Constructions,
     """``(asserted, quoted)``: findings the writer makes, and those only inside quotes."""
     if not found:
         return [], []
-    rest = without_quotes(doc.raw)
-    if rest is None:
+    tokens = unquoted_tokens(doc)
+    if tokens is None:
         return found, []
-    outside, _ = findings(prepare(rest).tokens, doc.emojis, cons, named=named)
+    outside = findings(tokens, doc.emojis, cons, Frame.of(tokens, cons), named=named,
+                       friendly=False)
     if outside:
         return outside, []
     return [], [] if frame.judged else found
@@ -51,9 +56,10 @@ def _signal(category: str, items: Sequence[Finding], lang: str) -> Signal | None
     return Signal(category, noisy_or(f.strength for f in ordered), reasons[:MAX_TERMS])
 
 
-def hostile_signals(doc: Doc, cons: Constructions, lang: str, *, named: bool) -> list[Signal]:
+def hostile_signals(doc: Doc, cons: Constructions, frame: Frame, lang: str, *, named: bool,
+                    friendly: bool) -> list[Signal]:
     """Threat, hate and (for reported or quoted threats) crisis signals."""
-    found, frame = findings(doc.tokens, doc.emojis, cons, named=named)
+    found = findings(doc.tokens, doc.emojis, cons, frame, named=named, friendly=friendly)
     asserted, quoted = _unquoted(doc, found, frame, cons, named)
     threats = [f for f in asserted if f.kind.startswith("threat") and f.kind != "threat_reported"]
     hate = [f for f in asserted if f.kind.startswith("hate")]

@@ -36,6 +36,8 @@ class Identity:
     exclude: tuple[str, ...]
     own: frozenset[str]  # own accounts and handles: lower-case, without "@"
     lookalike_targets: tuple[str, ...]  # normalised names/handles an impostor would copy
+    ambiguous_names: tuple[str, ...] = ()  # lower-case ambiguous names ("curio")
+    fragments: tuple[str, ...] = ()  # parts of a name that alone mean a region ("west-brabant")
 
     @classmethod
     def from_institution(cls, inst: InstitutionSettings) -> Identity:
@@ -51,6 +53,8 @@ class Identity:
             exclude=tuple(w.lower() for w in inst.exclude_words),
             own=own,
             lookalike_targets=tuple(sorted(t for t in targets if len(t) >= 4)),
+            ambiguous_names=tuple(sorted(ambiguous)),
+            fragments=_fragments(inst.all_names),
         )
 
     def is_own(self, author: str | None) -> bool:
@@ -64,6 +68,45 @@ class Identity:
 
     def excluded_word(self, lower: str) -> str | None:
         return next((w for w in self.exclude if w in lower), None)
+
+    def ambiguous_compound(self, token: str) -> bool:
+        """``curiokast``, ``curio-winkel``: an ambiguous name glued to another word."""
+        return any(token.startswith(name) and len(token) > len(name) + 2
+                   and token[len(name):].lstrip("-'").isalpha()
+                   for name in self.ambiguous_names)
+
+    def other_institution(self, tokens: tuple[str, ...], stopwords: frozenset[str]) -> str | None:
+        """"roc tilburg", "graafschap college", "hogeschool zeeland": another school by name."""
+        for i, tok in enumerate(tokens):
+            if tok in _SCHOOL_BEFORE_NAME and i + 1 < len(tokens) and _is_name(tokens[i + 1],
+                                                                                stopwords):
+                return f"{tok} {tokens[i + 1]}"
+            if tok in _SCHOOL_AFTER_NAME and i and _is_name(tokens[i - 1], stopwords):
+                return f"{tokens[i - 1]} {tok}"
+        return None
+
+    def fragment_in(self, lower: str) -> str | None:
+        return next((f for f in self.fragments if f in lower), None)
+
+
+_SCHOOL_BEFORE_NAME = frozenset({"roc", "hogeschool", "universiteit", "university", "mbo-college"})
+_SCHOOL_AFTER_NAME = frozenset({"college", "lyceum", "hogeschool", "university", "academie"})
+_GENERIC_FIRST_WORDS = frozenset({"roc", "mbo", "stichting", "het", "de", "the"})
+
+
+def _is_name(token: str, stopwords: frozenset[str]) -> bool:
+    return token.isalpha() and token not in stopwords and len(token) > 2
+
+
+def _fragments(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The region part of names like "ROC West-Brabant": "west-brabant" and "west brabant"."""
+    found: set[str] = set()
+    for name in names:
+        words = re.split(r"[\s\-]+", name.lower())
+        if len(words) > 1 and words[0] in _GENERIC_FIRST_WORDS:
+            rest = words[1:]
+            found.update({" ".join(rest), "-".join(rest)})
+    return tuple(sorted(f for f in found if len(f) > 3))
 
 
 def _distance(a: str, b: str, limit: int) -> int:

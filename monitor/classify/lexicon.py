@@ -18,6 +18,7 @@ TERM_GROUPS = (
 LIST_GROUPS = (
     "negators", "contrast", "stopwords", "question_starts", "question_phrases",
     "sarcasm_phrases", "repeat_cues", "name_as_noun_before", "name_as_noun_after",
+    "unrelated_context",
 )
 AVAILABLE_LANGUAGES = ("nl", "en")
 
@@ -39,6 +40,7 @@ class Lexicon:
     repeat_cues: TermMatcher
     name_as_noun_before: frozenset[str]
     name_as_noun_after: frozenset[str]
+    unrelated_context: frozenset[str]
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -97,4 +99,5 @@ def build_lexicon(language: str, extensions: Mapping[str, Mapping[str, float]]) 
         repeat_cues=phrases("repeat_cues"),
         name_as_noun_before=words("name_as_noun_before"),
         name_as_noun_after=words("name_as_noun_after"),
+        unrelated_context=words("unrelated_context"),
     )

@@ -55,6 +55,8 @@ _TEMPLATES: Mapping[str, Mapping[str, str]] = {
                     "en": "own account ({term}); at most {severity}"},
     "unrelated": {"nl": "'{term}' zonder schoolcontext: waarschijnlijk niet over de instelling",
                   "en": "'{term}' without school context: probably not about the institution"},
+    "elsewhere": {"nl": "gaat over een andere instelling of de regio ('{term}')",
+                  "en": "about another institution or the region ('{term}')"},
     "excluded": {"nl": "uitsluitwoord '{term}'", "en": "exclusion word '{term}'"},
     "rule": {"nl": "regel: {term} → {severity}", "en": "rule: {term} → {severity}"},
     "model": {"nl": "model: {score}", "en": "model: {score}"},

@@ -17,6 +17,8 @@ from monitor.classify.frames import Frame, span_text
 from monitor.classify.matcher import Hit
 
 THREAT_EMOJI = {"💣": 0.75, "🔫": 0.75, "🧨": 0.7, "🪓": 0.6, "🔪": 0.6}
+_INFLECTIONS = frozenset({"", "t", "en", "te", "ten", "de", "den", "s", "ed", "ing", "ting", "ping",
+                          "ning", "ging"})
 _PARTICLE_REACH = 8  # how far after a finite verb its particle may stand ("steek ... neer")
 
 
@@ -43,6 +45,11 @@ def _particle_after(tokens: Sequence[str], i: int, end: int, particle: tuple[str
     return -1
 
 
+def _inflected(tok: str, stems: tuple[str, ...]) -> bool:
+    """``tok`` is one of ``stems`` or a regular inflection of one ("steekt", "beating")."""
+    return any(tok.startswith(stem) and tok[len(stem):] in _INFLECTIONS for stem in stems)
+
+
 def separable_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Hit]:
     """Finite verb + particle later in its clause: "ik steek hem morgen neer", "beat him up"."""
     hits = []
@@ -52,7 +59,7 @@ def separable_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> 
             continue
         _, end = frame.clauses.around(i)
         for particle, verbs in cons.separable.items():
-            if tok.startswith(verbs):
+            if _inflected(tok, verbs):
                 stop = _particle_after(tokens, i, end, particle)
                 if stop > 0:
                     hits.append(Hit(i, f"{tok} … {' '.join(particle)}", 1.0, stop - i))
@@ -76,11 +83,31 @@ def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -
 
 def _patient(tokens: Sequence[str], cons: Constructions, start: int, end: int,
              groups: Sequence[Hit]) -> tuple[float, bool]:
-    """How clearly the clause names someone to harm, and whether that is a group."""
+    """How clearly tokens ``[start, end)`` name someone to harm, and whether that is a group."""
     if any(start <= g.pos < end for g in groups):
         return 1.0, True
     weights = [h.weight for h in cons.patients.find(tokens[start:end])]
     return max(weights, default=0.0), False
+
+
+def _aimed_at_a_task(tokens: Sequence[str], cons: Constructions, act: Hit, start: int,
+                     end: int) -> bool:
+    """"ik ga mijn opleiding afmaken", "we killed that presentation": the nearest object of
+    the act is a task or a thing, not a person."""
+    harmless = cons.harmless_objects
+    act_end = act.pos + act.length
+    window = [*range(act.pos - 1, max(start, act.pos - 5) - 1, -1),
+              *range(act_end, min(end, act_end + 3))]
+    for j in sorted(window, key=lambda j: abs(j - act.pos)):
+        if tokens[j] in harmless:
+            return True
+        if tokens[j] not in cons.places and cons.patients.find((tokens[j],)):
+            return False
+    return False
+
+
+def _first_intent(tokens: Sequence[str], cons: Constructions, start: int, end: int) -> int:
+    return next((j for j in range(start, end) if tokens[j] in cons.intent), start)
 
 
 def _act_threat(act: Hit, cons: Constructions, frame: Frame,
@@ -92,15 +119,19 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
     if frame.negated(max(start, act.pos - 5), act_end) or frame.talked_about(start, act.pos):
         return None
-    patient, group = _patient(tokens, cons, start, end, groups)
-    if patient <= 0:
+    if _aimed_at_a_task(tokens, cons, act, start, end):
         return None
     if not speaker and (frame.reported or not incited):
         # Someone else's threat, told by the writer or the news: "leerling dreigde ... op te
-        # blazen", "hij gaat die docent neersteken". Attention, as a reported threat.
-        if frame.reported or _roles(tokens, start, end, cons.intent):
+        # blazen", "hij gaat die docent neersteken". The one harmed stands after the verb.
+        after = _first_intent(tokens, cons, start, act.pos) + 1
+        patient, group = _patient(tokens, cons, after, end, groups)
+        if patient > 0 and (frame.reported or _roles(tokens, start, end, cons.intent)):
             return Finding("threat_reported", 0.75 * act.weight * patient,
                            act.text, act.pos, group)
+        return None
+    patient, group = _patient(tokens, cons, start, end, groups)
+    if patient <= 0:
         return None
     strength = 0.7 + (0.1 if speaker else 0.05)
     strength += 0.15 if _roles(tokens, start, end, cons.intent) else 0.0
@@ -144,13 +175,17 @@ def _weapon_threats(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
-def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame,
-                  named: bool) -> Finding | None:
+def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
+                  named: bool, friendly: bool) -> Finding | None:
+    """A weapon emoji next to the school or a person; not in a friendly or figurative post
+    ("messen slijpen bij de koksopleiding 🔪 super leuk", "die playlist is echt een bom 💣")."""
     present = [e for e in THREAT_EMOJI if e in emojis]
-    if not present or frame.judged:
-        return None
     tokens = frame.tokens
-    aimed = bool(cons.patients.find(tokens)) or any(t in cons.intent for t in tokens)
+    if not present or frame.judged or friendly or any(
+            f.weight > 0 for f in cons.figurative.find(tokens)):
+        return None
+    people = [h for h in cons.patients.find(tokens) if h.weight > 0 and h.text not in cons.places]
+    aimed = bool(people) or any(t in cons.intent for t in tokens)
     strongest = max(THREAT_EMOJI[e] for e in present)
     if strongest < 0.7 and not aimed:
         return None
@@ -161,13 +196,14 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame,
 
 
 def find_threats(tokens: Sequence[str], emojis: frozenset[str], cons: Constructions,
-                 frame: Frame, groups: Sequence[Hit], *, named: bool) -> list[Finding]:
+                 frame: Frame, groups: Sequence[Hit], *, named: bool,
+                 friendly: bool = False) -> list[Finding]:
     """Every threat the writer makes in ``tokens``, strongest first."""
     found = [f for act in violent_acts(tokens, cons, frame)
              if (f := _act_threat(act, cons, frame, groups)) is not None]
     found += _harm_threats(cons, frame)
     found += _weapon_threats(cons, frame)
-    emoji = _emoji_threat(emojis, cons, frame, named)
+    emoji = _emoji_threat(emojis, cons, frame, named=named, friendly=friendly)
     if emoji is not None:
         found.append(emoji)
     return sorted(found, key=lambda f: -f.strength)
