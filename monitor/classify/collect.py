@@ -9,7 +9,9 @@ from monitor.classify.context import ClassifierContext
 from monitor.classify.frames import Frame
 from monitor.classify.hostile import hostile_signals, unquoted_tokens
 from monitor.classify.identity import lookalike_strength
+from monitor.classify.insults import insult_hits
 from monitor.classify.lexicon import Lexicon
+from monitor.classify.problems import problem_cues
 from monitor.classify.sarcasm import detect_sarcasm
 from monitor.classify.sentiment import score_sentiment, sentiment_hits
 from monitor.classify.signals import (
@@ -42,11 +44,13 @@ def _media(doc: Doc, lex: Lexicon, mention: Mention, urls: Sequence[str],
     return student_media_signal(platform, terms["student"].find(doc.tokens), filming, lang)
 
 
-def _tone(doc: Doc, lex: Lexicon, ctx: ClassifierContext, named: bool) -> list[Signal | None]:
+def _tone(doc: Doc, lex: Lexicon, cons: Constructions, ctx: ClassifierContext,
+          named: bool) -> list[Signal | None]:
     """Complaint, praise and question: they depend on each other (sarcasm, suppression)."""
     t, lang, cs = doc.tokens, ctx.language, ctx.settings
     s_hits = sentiment_hits(t, lex)
     cues = affirmed(lex.terms["complaint"].find(t), t, lex)
+    cues += problem_cues(doc.raw, t, doc.questions, cons.complaints)
     sarcasm = detect_sarcasm(doc, lex, s_hits, cues)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
@@ -67,10 +71,12 @@ def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
                           lang)
 
 
-def _offensive(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
-    """Offensive words, leaving out those quoted in a post that criticises them."""
+def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame,
+               lang: str) -> Signal | None:
+    """Offensive words and insults, leaving out those quoted in a post that criticises them."""
     tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
-    return lexical_signal("offensive", lex.terms["offensive"].find(tokens), lang)
+    hits = lex.terms["offensive"].find(tokens) + insult_hits(tokens, cons.insults)
+    return lexical_signal("offensive", hits, lang)
 
 
 def collect_signals(doc: Doc, lex: Lexicon, cons: Constructions, mention: Mention,
@@ -80,11 +86,11 @@ def collect_signals(doc: Doc, lex: Lexicon, cons: Constructions, mention: Mentio
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(t, cons)
-    tone = _tone(doc, lex, ctx, named)
+    tone = _tone(doc, lex, cons, ctx, named)
     friendly = any(s is not None and s.category == "praise" for s in tone)
     signals = [
         _crisis(doc, lex, frame, lang),
-        _offensive(doc, lex, frame, lang),
+        _offensive(doc, lex, cons, frame, lang),
         press_signal(terms["press"].find(t), urls, cs.press_domains, lang),
         confidential_signal(doc, terms["confidential"].find(t), lang),
         _media(doc, lex, mention, urls, ctx),

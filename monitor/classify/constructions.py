@@ -14,6 +14,8 @@ from importlib import resources
 from typing import Any
 
 from monitor.classify.matcher import TermMatcher
+from monitor.classify.insults import InsultCues
+from monitor.classify.problems import ComplaintCues
 from monitor.errors import ConfigError
 
 _WEIGHTED = ("patients", "acts", "predicted_harm", "weapons", "carry", "figurative")
@@ -55,6 +57,8 @@ class Constructions:
     derogatory: TermMatcher
     generalisers: TermMatcher
     slurs: TermMatcher
+    complaints: ComplaintCues
+    insults: InsultCues
 
 
 def _words(values: Iterable[Any]) -> frozenset[str]:
@@ -110,5 +114,7 @@ def build_constructions(language: str) -> Constructions:
         derogatory=_phrases(hate.get("derogatory", ())),
         generalisers=_phrases(hate.get("generalisers", ())),
         slurs=_phrases(hate.get("slurs", ())),
+        complaints=ComplaintCues.from_data(data.get("complaints", {})),
+        insults=InsultCues.from_data(data.get("insults", {})),
         **weighted,
     )

@@ -1,0 +1,45 @@
+"""Insults recognised by construction: something said of someone ("die docent is een sukkel",
+"wat een clown", "you brainless ape") or a phrase that insults on its own ("rot op").
+The hits feed the offensive signal, so its reason names the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.classify.matcher import Hit, TermMatcher
+
+_REACH = 3  # words between the frame and the insult ("is echt een vieze vette zuiplap")
+
+
+@dataclass(frozen=True, slots=True)
+class InsultCues:
+    """Compiled ``[insults]`` data of one language."""
+
+    frames: TermMatcher
+    nouns: TermMatcher
+    phrases: TermMatcher
+
+    @classmethod
+    def from_data(cls, table: dict[str, Any]) -> InsultCues:
+        def phrases(name: str) -> TermMatcher:
+            return TermMatcher.compile({str(w).lower(): 1.0 for w in table.get(name, ())})
+
+        return cls(frames=phrases("frames"), nouns=phrases("nouns"), phrases=phrases("phrases"))
+
+
+def insult_hits(tokens: Sequence[str], cues: InsultCues) -> list[Hit]:
+    """Insulting phrases, and insults said of someone."""
+    hits = [Hit(h.pos, h.text, 0.7, h.length) for h in cues.phrases.find(tokens)]
+    nouns = cues.nouns.find(tokens)
+    if not nouns:
+        return hits
+    for frame in cues.frames.find(tokens):
+        end = frame.pos + frame.length
+        noun = next((n for n in nouns if end <= n.pos <= end + _REACH), None)
+        if noun is not None:
+            hits.append(Hit(frame.pos, f"{frame.text} … {noun.text}", 0.75,
+                            noun.pos + noun.length - frame.pos))
+    return hits

@@ -1,0 +1,88 @@
+"""Complaints recognised by construction: something that should work and does not ("de wifi
+werkt weer niet"), that broke or changed and keeps doing so ("rooster wéér veranderd"), that
+takes long ("al 3 weken geen reactie"), costs money ("€250 voor een boekenpakket"), or an angry
+question ("waarom reageert er niemand??"). Each cue becomes a weighted hit for the complaint
+signal, so its reason names the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.classify.matcher import Hit, TermMatcher
+
+_NEAR = 3  # words between a function verb and its negation ("reageert er nooit op")
+_MONEY_SIGNS = ("€", "$", "£")
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintCues:
+    """Compiled ``[complaints]`` data of one language."""
+
+    functions: frozenset[str]
+    negations: TermMatcher
+    states: TermMatcher
+    repeats: TermMatcher
+    units: frozenset[str]
+    money: frozenset[str]
+    angry: TermMatcher
+    disclaimers: TermMatcher
+
+    @classmethod
+    def from_data(cls, table: dict[str, Any]) -> ComplaintCues:
+        def words(name: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in table.get(name, ()))
+
+        def phrases(name: str) -> TermMatcher:
+            return TermMatcher.compile({str(w).lower(): 1.0 for w in table.get(name, ())})
+
+        return cls(functions=words("functions"), negations=phrases("negations"),
+                   states=phrases("states"), repeats=phrases("repeats"), units=words("units"),
+                   money=words("money"), angry=phrases("angry"), disclaimers=phrases("disclaimers"))
+
+
+def _near(hits: Iterable[Hit], pos: int, reach: int = _NEAR) -> Hit | None:
+    return next((h for h in hits if abs(h.pos - pos) <= reach), None)
+
+
+def _failures(tokens: Sequence[str], cues: ComplaintCues, negations: list[Hit]) -> list[Hit]:
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok in cues.functions:
+            neg = _near(negations, i)
+            if neg is not None:
+                first, last = sorted((neg.pos, i))
+                found.append(Hit(first, " ".join(tokens[first:last + 1]), 0.6, last - first + 1))
+    return found
+
+
+def _durations(tokens: Sequence[str], cues: ComplaintCues) -> list[Hit]:
+    return [Hit(i, f"{tokens[i]} {tokens[i + 1]}", 0.35, 2) for i in range(len(tokens) - 1)
+            if tokens[i].isdigit() and tokens[i + 1] in cues.units]
+
+
+def _money(raw: str, tokens: Sequence[str], cues: ComplaintCues) -> list[Hit]:
+    amount = any(sign in raw for sign in _MONEY_SIGNS) or "euro" in tokens
+    paying = next((i for i, t in enumerate(tokens) if t in cues.money), None)
+    return [Hit(paying, tokens[paying], 0.4)] if amount and paying is not None else []
+
+
+def problem_cues(raw: str, tokens: Sequence[str], questions: int,
+                 cues: ComplaintCues) -> list[Hit]:
+    """Complaint cues found by construction, with weights for the complaint signal."""
+    negations = cues.negations.find(tokens)
+    states = cues.states.find(tokens)
+    repeats = cues.repeats.find(tokens)
+    failures = _failures(tokens, cues, negations)
+    hits = [*failures, *_durations(tokens, cues), *_money(raw, tokens, cues)]
+    hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.4, s.length) for s in states]
+    if repeats and (failures or states):
+        hits.append(Hit(repeats[0].pos, repeats[0].text, 0.5, repeats[0].length))
+    angry = cues.angry.find(tokens)
+    if angry and (failures or states or negations or repeats or "??" in raw or "?!" in raw
+                  or "!?" in raw or (questions and "!" in raw)):
+        hits.append(Hit(angry[0].pos, angry[0].text, 0.65, angry[0].length))
+    hits += [Hit(d.pos, d.text, 0.7, d.length) for d in cues.disclaimers.find(tokens)]
+    return hits
