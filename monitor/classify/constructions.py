@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from monitor.classify.matcher import TermMatcher
 from monitor.classify.insults import InsultCues
+from monitor.classify.matcher import TermMatcher
 from monitor.classify.problems import ComplaintCues
 from monitor.errors import ConfigError
 
