@@ -92,7 +92,8 @@ def _print_pass_rates(result: EvalResult, by: str) -> None:
                    f"{r.passed:>6}  {r.rate:>6.1%}  {agreed:>8}  {miss}".rstrip())
     mean = sum(r.rate for r in rates) / len(rates) if rates else 0.0
     rate = result.passed / result.cases if result.cases else 0.0
-    kind = "functionalities" if by == "functionality" else "categories"
+    kind = {"functionality": "functionalities", "category": "categories"}[by] \
+        if len(rates) != 1 else by
     click.echo(f"overall: {result.passed}/{result.cases} cases passed ({rate:.1%}); "
                f"{len(rates)} {kind}, mean pass rate {mean:.1%}")
     click.echo("category: needs-attention cases whose verdict names the expected category "
@@ -105,12 +106,10 @@ def _read_input(path: str) -> list[Example]:
     from monitor.classify.checklist import load_examples
     from monitor.classify.evaluate import read_examples
 
-    if path == "-":
-        return read_examples(click.get_text_stream("stdin"))
     target = Path(path)
-    if target.is_dir() or target.suffix == ".toml":
+    if path != "-" and (target.is_dir() or target.suffix == ".toml"):
         return load_examples(target)
-    with click.open_file(path, encoding="utf-8") as handle:
+    with click.open_file(path, encoding="utf-8") as handle:  # "-" is stdin
         return read_examples(handle)
 
 
