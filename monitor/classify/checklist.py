@@ -13,10 +13,12 @@ plus an optional ``slots.toml`` with value lists shared by every area::
 
 A slot value that is just ``"{name}"`` stands for all values of slot ``name``. A slot is looked
 up in the functionality's own ``slots`` table, then the file's ``[slots]``, then ``slots.toml``
-under the functionality's language, then ``[common]``. Expansion is deterministic: a template whose slot
-combinations fit within ``limit`` (default 8) yields all of them; otherwise ``limit`` combinations
-that walk every slot's values in a fixed, seeded order, continuing where the previous template of
-the same functionality stopped, so every value is used across the templates.
+under the functionality's language, then ``[common]``.
+
+Expansion is deterministic: a template whose slot combinations fit within ``limit`` (default 8)
+yields all of them; otherwise ``limit`` combinations that walk every slot's values in a fixed,
+seeded order, continuing where the previous template of the same functionality stopped, so that
+over its templates every value gets a turn. Identical texts within a functionality count once.
 """
 
 from __future__ import annotations
@@ -152,14 +154,7 @@ def _functionality(entry: Any, index: int, path: Path, file_slots: SlotTable,
         raise InputError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     language = _choice(entry, "language", LANGUAGES, where)
     expected = _choice(entry, "expected", LABELS, where)
-    category = entry.get("category")
-    if category is not None and category not in CATEGORIES:
-        raise InputError(f"{where}: category: expected one of {', '.join(CATEGORIES)}, "
-                         f"got {category!r}")
-    if expected == "attention" and category is None:
-        raise InputError(f"{where}: category: required when expected is 'attention'")
-    if expected == "none" and category is not None:
-        raise InputError(f"{where}: category: only for expected 'attention'")
+    category = _category(entry.get("category"), expected, where)
     templates = entry.get("templates")
     if not (isinstance(templates, list) and templates
             and all(isinstance(t, str) and t.strip() for t in templates)):
@@ -180,6 +175,17 @@ def _functionality(entry: Any, index: int, path: Path, file_slots: SlotTable,
             raise InputError(f"{where}: {key}: expected a string")
     return Functionality(name, path.stem, language, expected, category, tuple(templates), slots,
                          limit, entry.get("url", ""), entry.get("description", ""))
+
+
+def _category(category: Any, expected: str, where: str) -> str | None:
+    if category is not None and category not in CATEGORIES:
+        raise InputError(f"{where}: category: expected one of {', '.join(CATEGORIES)}, "
+                         f"got {category!r}")
+    if expected == "attention" and category is None:
+        raise InputError(f"{where}: category: required when expected is 'attention'")
+    if expected == "none" and category is not None:
+        raise InputError(f"{where}: category: only for expected 'attention'")
+    return category
 
 
 def _choice(entry: Mapping[str, Any], key: str, allowed: Sequence[str], where: str) -> str:
