@@ -90,6 +90,8 @@ def _print_pass_rates(result: EvalResult, by: str) -> None:
         miss = miss if len(miss) <= room else miss[:room - 1] + "…"
         click.echo(f"{r.name:<{name_width}}  {r.language:<5}  {r.expected:<9}  {r.cases:>5}  "
                    f"{r.passed:>6}  {r.rate:>6.1%}  {agreed:>8}  {miss}".rstrip())
+    if not rates:
+        click.echo(f"(no case names a {by}; JSON lines may carry a \"functionality\" field)")
     mean = sum(r.rate for r in rates) / len(rates) if rates else 0.0
     rate = result.passed / result.cases if result.cases else 0.0
     kind = {"functionality": "functionalities", "category": "categories"}[by] \

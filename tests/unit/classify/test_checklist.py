@@ -313,3 +313,11 @@ def test_cli_bad_suite_file_is_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "broken.toml: functionality 't': templates[0]: unknown slot {wie}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_by_functionality_without_functionalities_says_so() -> None:
+    result = _run("-", "--by", "functionality",
+                  stdin=json.dumps({"text": "Trots op Curio!", "label": "none"}))
+    assert result.exit_code == 0, result.output
+    assert "no case names a functionality" in result.stdout
+    assert "/1 cases passed" in result.stdout  # the overall line still comes
