@@ -1,4 +1,5 @@
-"""Evaluation against labelled posts: precision, recall and F1 overall and per category."""
+"""Evaluation against labelled posts: precision, recall and F1 overall and per category, and
+pass rates per functionality (checklist-style suites, see ``checklist.py``) or per gold category."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ class Example:
     mention: Mention
     attention: bool
     categories: tuple[str, ...] = ()
+    functionality: str | None = None  # the behaviour this case checks, e.g. "threat_negated_nl"
+    template: str | None = None  # which template of the functionality produced it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,35 @@ class Miss:
     text: str
     gold: str
     predicted: Verdict
+    functionality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassRate:
+    """How many cases of one group passed: flagged (severity >= attention) exactly when expected.
+
+    ``category_cases``/``category_agreed`` count the needs-attention cases with a gold category
+    and those whose verdict carries it; agreement is reported, a case passes on flagging alone.
+    """
+
+    name: str
+    language: str  # "nl", "en", "mixed" or "" when unknown
+    expected: str  # "attention", "none" or "mixed"
+    cases: int
+    passed: int
+    category_cases: int = 0
+    category_agreed: int = 0
+    example_miss: str | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.cases if self.cases else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"language": self.language, "expected": self.expected, "cases": self.cases,
+                "passed": self.passed, "pass_rate": round(self.rate, 4),
+                "category_cases": self.category_cases,
+                "category_agreed": self.category_agreed, "example_miss": self.example_miss}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +94,37 @@ class EvalResult:
     per_category: Mapping[str, Metrics]
     confusion: Mapping[tuple[str, str], int]  # (gold label, predicted severity) -> count
     misses: tuple[Miss, ...] = field(default=())
+    per_functionality: Mapping[str, PassRate] = field(default_factory=dict)
+    pass_by_category: Mapping[str, PassRate] = field(default_factory=dict)
+
+    @property
+    def cases(self) -> int:
+        m = self.overall
+        return m.tp + m.fp + m.fn + m.tn
+
+    @property
+    def passed(self) -> int:
+        """Cases flagged exactly when their label says so."""
+        return self.overall.tp + self.overall.tn
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "overall": self.overall.as_dict(),
             "per_category": {c: m.as_dict() for c, m in sorted(self.per_category.items())},
             "confusion": {f"{g}/{p}": n for (g, p), n in sorted(self.confusion.items())},
-            "examples": self.overall.tp + self.overall.fp + self.overall.fn + self.overall.tn,
+            "examples": self.cases,
+            "passed": self.passed,
+            "pass_by_category": {c: r.as_dict() for c, r in sorted(self.pass_by_category.items())},
         }
+        if self.per_functionality:
+            out["per_functionality"] = {n: r.as_dict()
+                                        for n, r in sorted(self.per_functionality.items())}
+        return out
+
+
+def worst_first(rates: Mapping[str, PassRate]) -> list[PassRate]:
+    """Pass rates sorted by rate (lowest first), then name."""
+    return sorted(rates.values(), key=lambda r: (r.rate, r.name))
 
 
 def confusion_metrics(pairs: Iterable[tuple[bool, bool]]) -> Metrics:
@@ -90,6 +145,13 @@ def _categories(record: Mapping[str, Any], where: str) -> tuple[str, ...]:
     raise InputError(f"{where}: category: expected a string or a list of strings")
 
 
+def _functionality(record: Mapping[str, Any], where: str) -> str | None:
+    value = record.get("functionality")
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    raise InputError(f"{where}: functionality: expected a non-empty string")
+
+
 def read_examples(lines: Iterable[str]) -> list[Example]:
     """Labelled lines; the first bad line raises ``InputError`` naming its number."""
     examples = []
@@ -105,7 +167,8 @@ def read_examples(lines: Iterable[str]) -> list[Example]:
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
         examples.append(Example(line.number, mention, label == "attention",
-                                _categories(line.record, where)))
+                                _categories(line.record, where),
+                                functionality=_functionality(line.record, where)))
     return examples
 
 
@@ -123,7 +186,7 @@ def evaluate(examples: Iterable[Example], judge: Callable[[Mention], Verdict]) -
         gold = "attention" if ex.attention else "none"
         confusion[(gold, verdict.severity.value)] += 1
         if predicted != ex.attention:
-            misses.append(Miss(ex.line, ex.mention.text, gold, verdict))
+            misses.append(Miss(ex.line, ex.mention.text, gold, verdict, ex.functionality))
         for cat in all_cats:
             per_cat.setdefault(cat, []).append((cat in ex.categories, cat in verdict.categories))
     return EvalResult(
@@ -131,4 +194,41 @@ def evaluate(examples: Iterable[Example], judge: Callable[[Mention], Verdict]) -
         per_category={c: confusion_metrics(p) for c, p in per_cat.items()},
         confusion=dict(confusion),
         misses=tuple(misses),
+        per_functionality=pass_rates(rows, lambda ex: (ex.functionality,) if ex.functionality
+                                     else ()),
+        pass_by_category=pass_rates(rows, lambda ex: ex.categories or (_label(ex),)),
     )
+
+
+def _label(ex: Example) -> str:
+    return "attention" if ex.attention else "none"
+
+
+def _summary(values: set[str]) -> str:
+    return values.pop() if len(values) == 1 else ("mixed" if values else "")
+
+
+def pass_rates(rows: Iterable[tuple[Example, Verdict]],
+               groups: Callable[[Example], Iterable[str]]) -> dict[str, PassRate]:
+    """Pass rate per group; ``groups`` names the groups a case belongs to (maybe none)."""
+    members: dict[str, list[tuple[Example, Verdict]]] = {}
+    for ex, verdict in rows:
+        for name in groups(ex):
+            members.setdefault(name, []).append((ex, verdict))
+    out = {}
+    for name, cases in members.items():
+        passed = cat_cases = cat_agreed = 0
+        miss = None
+        for ex, verdict in cases:
+            flagged = verdict.severity.rank >= Severity.ATTENTION.rank
+            if flagged == ex.attention:
+                passed += 1
+            elif miss is None:
+                miss = ex.mention.text
+            if ex.attention and ex.categories:
+                cat_cases += 1
+                cat_agreed += any(c in verdict.categories for c in ex.categories)
+        out[name] = PassRate(name, _summary({ex.mention.lang or "" for ex, _ in cases} - {""}),
+                             _summary({_label(ex) for ex, _ in cases}), len(cases), passed,
+                             cat_cases, cat_agreed, miss)
+    return out
