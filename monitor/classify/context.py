@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from monitor.classify.constructions import Constructions, build_constructions
 from monitor.classify.identity import Identity
 from monitor.classify.lexicon import Lexicon, build_lexicon
+from monitor.classify.scan import MatcherIndex, matchers_in
 from monitor.classify.settings import ClassifierSettings
 from monitor.config import InstitutionSettings
 
@@ -32,6 +33,7 @@ class ClassifierContext:
     identity: Identity
     lexicons: Mapping[str, Lexicon]
     constructions: Mapping[str, Constructions]
+    indexes: Mapping[str, MatcherIndex]  # every term list of a language, for one-pass scans
     stopwords: Mapping[str, frozenset[str]]
     vocabularies: Mapping[str, frozenset[str]]  # words only that language's lexicon has
     language: str  # language of the reasons: "nl" or "en"
@@ -51,12 +53,15 @@ class ClassifierContext:
         cs = classifier or ClassifierSettings()
         inst = institution or InstitutionSettings(name="Curio")
         lexicons = {lang: build_lexicon(lang, cs.lexicon.get(lang, {})) for lang in cs.languages}
+        constructions = {lang: build_constructions(lang) for lang in cs.languages}
         return cls(
             settings=cs,
             institution=inst,
             identity=Identity.from_institution(inst),
             lexicons=lexicons,
-            constructions={lang: build_constructions(lang) for lang in cs.languages},
+            constructions=constructions,
+            indexes={lang: MatcherIndex.build(matchers_in(lexicons[lang], constructions[lang]))
+                     for lang in cs.languages},
             stopwords={lang: lex.stopwords for lang, lex in lexicons.items()},
             vocabularies=_distinct_vocabularies(lexicons),
             language=cs.language or language or "nl",

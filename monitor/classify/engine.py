@@ -11,6 +11,7 @@ from monitor.classify.lexicon import Lexicon
 from monitor.classify.model import adjust_severity
 from monitor.classify.reasons import format_score, reason, severity_name
 from monitor.classify.rules import apply_rules
+from monitor.classify.scan import Scan
 from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import Signal, noisy_or
 from monitor.classify.text import Doc, prepare
@@ -25,16 +26,18 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
     lang_code = detect_language(doc.tokens, context.stopwords, context.default_language,
                                 mention.lang, context.vocabularies)
     lex = context.lexicons[lang_code]
+    scan = context.indexes[lang_code].scan(doc.tokens)
     strong, ambiguous = context.identity.names_in(doc.lower)
-    unrelated = None if strong else _unrelated(doc, lex, context, ambiguous)
+    unrelated = None if strong else _unrelated(doc, scan, lex, context, ambiguous)
     if unrelated:
         return Verdict(Severity.NONE, 0.0, (), (unrelated,))
-    signals = collect_signals(doc, lex, context.constructions[lang_code], mention, context,
+    signals = collect_signals(doc, scan, lex, context.constructions[lang_code], mention, context,
                               named=bool(strong or ambiguous))
     return _decide(signals, mention, doc, context)
 
 
-def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | None) -> str | None:
+def _unrelated(doc: Doc, scan: Scan, lex: Lexicon, ctx: ClassifierContext,
+               ambiguous: str | None) -> str | None:
     """A reason when the post is not about the institution, else None.
 
     An exclusion word; an ambiguous name used as a common noun or among words of another world
@@ -46,7 +49,7 @@ def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | 
         return reason("excluded", ctx.language, term=excluded)
     if ambiguous is None:
         return _elsewhere(doc, lex, ctx)
-    if _school_evidence(doc, lex, ctx):
+    if _school_evidence(doc, scan, lex, ctx):
         return None
     if _used_as_noun(doc.tokens, ambiguous, lex) or any(
             t in lex.unrelated_context for t in doc.tokens):
@@ -54,8 +57,8 @@ def _unrelated(doc: Doc, lex: Lexicon, ctx: ClassifierContext, ambiguous: str | 
     return None
 
 
-def _school_evidence(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> bool:
-    return bool(lex.terms["school"].find(doc.tokens)) or any(
+def _school_evidence(doc: Doc, scan: Scan, lex: Lexicon, ctx: ClassifierContext) -> bool:
+    return bool(scan.of(lex.terms["school"])) or any(
         word in doc.lower for word in ctx.identity.context_words)
 
 

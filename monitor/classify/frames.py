@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.matcher import Hit
+from monitor.classify.scan import Scan
 from monitor.classify.text import BOUNDARY
 
 # A quotation: an opening mark after a space or the start, up to 300 characters, a closing mark
@@ -57,6 +58,7 @@ class Clauses:
 class Frame:
     """What the detectors need to know about a post besides its constructions."""
 
+    scan: Scan
     tokens: tuple[str, ...]
     clauses: Clauses
     negations: tuple[int, ...]  # token positions of negators
@@ -67,20 +69,22 @@ class Frame:
     reported: bool  # the post reports (police, arrested, "dreigde")
 
     @classmethod
-    def of(cls, tokens: tuple[str, ...], cons: Constructions) -> Frame:
-        negs = cons.negators.find(tokens)
+    def of(cls, scan: Scan, cons: Constructions) -> Frame:
+        tokens = scan.tokens
+        negs = scan.of(cons.negators)
         speech = tuple(sorted({*(i for i, t in enumerate(tokens) if t in cons.speech),
-                               *(h.pos for h in cons.topics.find(tokens))}))
-        normative = bool(cons.norms.find(tokens))
+                               *(h.pos for h in scan.of(cons.topics))}))
+        normative = bool(scan.of(cons.norms))
         return cls(
+            scan=scan,
             tokens=tokens,
             clauses=Clauses.split(tokens, cons.clause_breaks),
             negations=tuple(h.pos for h in negs),
             negation_spans=tuple((h.pos, h.pos + h.length) for h in negs),
             speech=speech,
-            judged=normative or bool(cons.judgement.find(tokens)),
+            judged=normative or bool(scan.of(cons.judgement)),
             normative=normative,
-            reported=bool(cons.reporting.find(tokens)),
+            reported=bool(scan.of(cons.reporting)),
         )
 
     def negated(self, start: int, end: int, keep: tuple[int, int] = (0, 0)) -> bool:

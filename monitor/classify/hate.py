@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from monitor.classify.constructions import Constructions
 from monitor.classify.frames import Frame
 from monitor.classify.matcher import Hit
+from monitor.classify.scan import Scan
 from monitor.classify.threat import Finding
 
 CURSE_PREFIXES = ("kanker", "tyfus", "tering", "kut", "fucking", "vuile", "vieze")
@@ -22,10 +23,11 @@ _EXCLUSION_GAP = 6  # "vluchtelingen moeten allemaal zo snel mogelijk het land u
 _NEAR = 10  # words between a group and a demeaning word for the weaker, looser reading
 
 
-def group_hits(tokens: Sequence[str], cons: Constructions) -> list[Hit]:
+def group_hits(scan: Scan, cons: Constructions) -> list[Hit]:
     """Protected groups named in the text: nouns ("moslims") and adjective + person noun
     ("zwarte studenten")."""
-    hits = [h for h in cons.groups.find(tokens) if h.weight > 0]
+    tokens = scan.tokens
+    hits = [h for h in scan.of(cons.groups) if h.weight > 0]
     adjectives, persons = cons.group_adjectives, cons.person_nouns
     for i in range(len(tokens) - 1):
         if tokens[i] in adjectives and tokens[i + 1] in persons:
@@ -109,8 +111,9 @@ def _curse_compound(tok: str, cons: Constructions) -> bool:
     return False
 
 
-def _slurs(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Finding]:
-    hits = [h for h in cons.slurs.find(tokens) if h.weight > 0]
+def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
+    tokens = frame.tokens
+    hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []
@@ -121,17 +124,17 @@ def _slurs(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Fin
     return found
 
 
-def find_hate(tokens: Sequence[str], cons: Constructions, frame: Frame,
-              groups: Sequence[Hit]) -> list[Finding]:
-    """Every hateful construction in ``tokens``, strongest first."""
-    found = _slurs(tokens, cons, frame)
+def find_hate(cons: Constructions, frame: Frame, groups: Sequence[Hit]) -> list[Finding]:
+    """Every hateful construction in the post, strongest first."""
+    found = _slurs(cons, frame)
     if groups:
-        copulas = cons.copulas.find(tokens)
-        predicates = cons.dehumanising.find(tokens)
-        hostility = cons.hostility.find(tokens)
-        exclusion = cons.exclusion.find(tokens)
-        derogatory = cons.derogatory.find(tokens)
-        generalisers = cons.generalisers.find(tokens)
+        scan = frame.scan
+        copulas = scan.of(cons.copulas)
+        predicates = scan.of(cons.dehumanising)
+        hostility = scan.of(cons.hostility)
+        exclusion = scan.of(cons.exclusion)
+        derogatory = scan.of(cons.derogatory)
+        generalisers = scan.of(cons.generalisers)
         for group in groups:
             finding = (_dehumanised(group, frame, copulas, predicates)
                        or _hostile(group, frame, hostility)

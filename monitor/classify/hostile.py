@@ -19,12 +19,12 @@ from monitor.classify.threat import Finding, find_threats
 MAX_TERMS = 2
 
 
-def findings(tokens: tuple[str, ...], emojis: frozenset[str], cons: Constructions, frame: Frame,
-             *, named: bool, friendly: bool) -> list[Finding]:
-    """Every threat and hate finding in ``tokens``, read in ``frame``."""
-    groups = group_hits(tokens, cons)
-    found = find_threats(tokens, emojis, cons, frame, groups, named=named, friendly=friendly)
-    return found + find_hate(tokens, cons, frame, groups)
+def findings(emojis: frozenset[str], cons: Constructions, frame: Frame, *, named: bool,
+             friendly: bool) -> list[Finding]:
+    """Every threat and hate finding in the post read in ``frame``."""
+    groups = group_hits(frame.scan, cons)
+    found = find_threats(emojis, cons, frame, groups, named=named, friendly=friendly)
+    return found + find_hate(cons, frame, groups)
 
 
 def unquoted_tokens(doc: Doc) -> tuple[str, ...] | None:
@@ -41,7 +41,7 @@ def _unquoted(doc: Doc, found: list[Finding], frame: Frame, cons: Constructions,
     tokens = unquoted_tokens(doc)
     if tokens is None:
         return found, []
-    outside = findings(tokens, doc.emojis, cons, Frame.of(tokens, cons), named=named,
+    outside = findings(doc.emojis, cons, Frame.of(frame.scan.rescan(tokens), cons), named=named,
                        friendly=False)
     if outside:
         return outside, []
@@ -59,7 +59,7 @@ def _signal(category: str, items: Sequence[Finding], lang: str) -> Signal | None
 def hostile_signals(doc: Doc, cons: Constructions, frame: Frame, lang: str, *, named: bool,
                     friendly: bool) -> list[Signal]:
     """Threat, hate and (for reported or quoted threats) crisis signals."""
-    found = findings(doc.tokens, doc.emojis, cons, frame, named=named, friendly=friendly)
+    found = findings(doc.emojis, cons, frame, named=named, friendly=friendly)
     asserted, quoted = _unquoted(doc, found, frame, cons, named)
     threats = [f for f in asserted if f.kind.startswith("threat") and f.kind != "threat_reported"]
     hate = [f for f in asserted if f.kind.startswith("hate")]

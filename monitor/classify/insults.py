@@ -5,11 +5,11 @@ The hits feed the offensive signal, so its reason names the words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from monitor.classify.matcher import Hit, TermMatcher
+from monitor.classify.scan import Scan
 
 _REACH = 3  # words between the frame and the insult ("is echt een vieze vette zuiplap")
 
@@ -30,13 +30,13 @@ class InsultCues:
         return cls(frames=phrases("frames"), nouns=phrases("nouns"), phrases=phrases("phrases"))
 
 
-def insult_hits(tokens: Sequence[str], cues: InsultCues) -> list[Hit]:
+def insult_hits(scan: Scan, cues: InsultCues) -> list[Hit]:
     """Insulting phrases, and insults said of someone."""
-    hits = [Hit(h.pos, h.text, 0.7, h.length) for h in cues.phrases.find(tokens)]
-    nouns = cues.nouns.find(tokens)
+    hits = [Hit(h.pos, h.text, 0.7, h.length) for h in scan.of(cues.phrases)]
+    nouns = scan.of(cues.nouns)
     if not nouns:
         return hits
-    for frame in cues.frames.find(tokens):
+    for frame in scan.of(cues.frames):
         end = frame.pos + frame.length
         noun = next((n for n in nouns if end <= n.pos <= end + _REACH), None)
         if noun is not None:

@@ -66,26 +66,37 @@ class TermMatcher:
     def find(self, tokens: Sequence[str]) -> list[Hit]:
         """Every match, left to right; a phrase match wins over a word match at the same spot."""
         hits: list[Hit] = []
-        exact, heads = self.exact, self.phrase_heads
-        pre, suf = self.prefix_keys, self.suffix_keys
         skip_until = 0
-        for i, tok in enumerate(tokens):
+        for i in range(len(tokens)):
             if i < skip_until:
                 continue
-            if heads and tok in heads:
-                phrase = self._phrase_at(tokens, i)
-                if phrase is not None:
-                    hits.append(phrase)
-                    skip_until = i + phrase.length
-                    continue
-            weight = exact.get(tok)
-            if weight is None and pre and tok.startswith(pre):
-                weight = next(w for p, w in self.prefixes if tok.startswith(p))
-            if weight is None and suf and tok.endswith(suf) and tok not in exact:
-                weight = next(w for s, w in self.suffixes if tok.endswith(s))
-            if weight is not None:
-                hits.append(Hit(i, tok, weight))
+            hit = self.hit_at(tokens, i)
+            if hit is not None:
+                hits.append(hit)
+                skip_until = i + hit.length
         return hits
+
+    def hit_at(self, tokens: Sequence[str], i: int) -> Hit | None:
+        """The match starting at token ``i``: a phrase if one starts there, else the word."""
+        tok = tokens[i]
+        if tok in self.phrase_heads:
+            phrase = self._phrase_at(tokens, i)
+            if phrase is not None:
+                return phrase
+        weight = self.exact.get(tok)
+        if weight is None:
+            weight = self.affix_weight(tok)
+        return None if weight is None else Hit(i, tok, weight)
+
+    def affix_weight(self, tok: str) -> float | None:
+        """The weight of a ``prefix*`` or ``*suffix`` entry ``tok`` matches (exact words aside)."""
+        if tok in self.exact:
+            return None
+        if self.prefix_keys and tok.startswith(self.prefix_keys):
+            return next(w for p, w in self.prefixes if tok.startswith(p))
+        if self.suffix_keys and tok.endswith(self.suffix_keys):
+            return next(w for s, w in self.suffixes if tok.endswith(s))
+        return None
 
     def _phrase_at(self, tokens: Sequence[str], i: int) -> Hit | None:
         for n in range(min(self.max_words, len(tokens) - i), 1, -1):

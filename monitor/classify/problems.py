@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.classify.matcher import Hit, TermMatcher
+from monitor.classify.scan import Scan
 
 _NEAR = 3  # words between a function verb and its negation ("reageert er nooit op")
 _MONEY_SIGNS = ("€", "$", "£")
@@ -69,20 +70,20 @@ def _money(raw: str, tokens: Sequence[str], cues: ComplaintCues) -> list[Hit]:
     return [Hit(paying, tokens[paying], 0.4)] if amount and paying is not None else []
 
 
-def problem_cues(raw: str, tokens: Sequence[str], questions: int,
-                 cues: ComplaintCues) -> list[Hit]:
+def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> list[Hit]:
     """Complaint cues found by construction, with weights for the complaint signal."""
-    negations = cues.negations.find(tokens)
-    states = cues.states.find(tokens)
-    repeats = cues.repeats.find(tokens)
+    tokens = scan.tokens
+    negations = scan.of(cues.negations)
+    states = scan.of(cues.states)
+    repeats = scan.of(cues.repeats)
     failures = _failures(tokens, cues, negations)
     hits = [*failures, *_durations(tokens, cues), *_money(raw, tokens, cues)]
     hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.4, s.length) for s in states]
     if repeats and (failures or states):
         hits.append(Hit(repeats[0].pos, repeats[0].text, 0.5, repeats[0].length))
-    angry = cues.angry.find(tokens)
+    angry = scan.of(cues.angry)
     if angry and (failures or states or negations or repeats or "??" in raw or "?!" in raw
                   or "!?" in raw or (questions and "!" in raw)):
         hits.append(Hit(angry[0].pos, angry[0].text, 0.65, angry[0].length))
-    hits += [Hit(d.pos, d.text, 0.7, d.length) for d in cues.disclaimers.find(tokens)]
+    hits += [Hit(d.pos, d.text, 0.7, d.length) for d in scan.of(cues.disclaimers)]
     return hits

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from monitor.classify.lexicon import Lexicon
 from monitor.classify.matcher import Hit
+from monitor.classify.scan import Scan
 from monitor.classify.text import Doc
 
 SARCASM_EMOJIS = {"🙄": 1.0, "🙃": 1.0, "😒": 1.0, "😑": 0.8, "🤡": 1.0, "🥱": 0.7, "👏": 0.4}
@@ -21,6 +22,7 @@ def _explicit_marker(doc: Doc) -> str | None:
 
 def detect_sarcasm(
     doc: Doc, lex: Lexicon, sentiment_hits: Sequence[Hit], complaint_hits: Sequence[Hit],
+    scan: Scan,
 ) -> str | None:
     """Evidence text when the post praises on the surface but complains underneath, else None.
 
@@ -38,10 +40,10 @@ def detect_sarcasm(
     emoji = max(doc.emojis, key=lambda e: SARCASM_EMOJIS.get(e, 0.0), default=None)
     if emoji is not None and emoji in SARCASM_EMOJIS:
         score, evidence = score + SARCASM_EMOJIS[emoji], [*evidence, emoji]
-    phrase = next(iter(lex.sarcasm_phrases.find(doc.tokens)), None)
+    phrase = next(iter(scan.of(lex.sarcasm_phrases)), None)
     if phrase is not None:
         score, evidence = score + 0.7, [*evidence, phrase.text]
-    repeat = next(iter(lex.repeat_cues.find(doc.tokens)), None)
+    repeat = next(iter(scan.of(lex.repeat_cues)), None)
     if repeat is not None:
         score, evidence = score + 0.5, [*evidence, repeat.text]
     if complaint_hits or any(h.weight < 0 for h in sentiment_hits):

@@ -28,9 +28,9 @@ class Sentiment:
     negated: tuple[str, ...] = ()
 
 
-def sentiment_hits(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
-    """Sentiment words, minus those that act as an intensifier of the next sentiment word."""
-    hits = lex.sentiment.find(tokens)
+def sentiment_hits(hits: Sequence[Hit], lex: Lexicon) -> list[Hit]:
+    """Sentiment words (``hits`` of ``lex.sentiment``), minus those that act as an intensifier
+    of the next sentiment word."""
     positions = {h.pos for h in hits}
     return [h for h in hits
             if not (h.text in lex.intensifiers and h.pos + h.length in positions)]

@@ -11,6 +11,7 @@ from monitor.classify.lexicon import Lexicon
 from monitor.classify.matcher import Hit
 from monitor.classify.pii import find_pii
 from monitor.classify.reasons import format_int, reason
+from monitor.classify.scan import Scan
 from monitor.classify.signals import Signal, noisy_or
 from monitor.classify.text import Doc
 
@@ -113,8 +114,8 @@ def reach_signal(followers: int | None, low: int, full: int, lang: str) -> Signa
 
 
 def question_signal(doc: Doc, lex: Lexicon, topics: Sequence[Hit], direct: bool,
-                    lang: str) -> Signal | None:
-    asks = doc.questions > 0 or bool(lex.question_phrases.find(doc.tokens)) or (
+                    lang: str, scan: Scan) -> Signal | None:
+    asks = doc.questions > 0 or bool(scan.of(lex.question_phrases)) or (
         bool(doc.tokens) and doc.tokens[0] in lex.question_starts and doc.exclamations == 0)
     if not asks:
         return None

@@ -67,13 +67,13 @@ def separable_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> 
     return hits
 
 
-def violent_acts(tokens: Sequence[str], cons: Constructions, frame: Frame) -> list[Hit]:
+def violent_acts(cons: Constructions, frame: Frame) -> list[Hit]:
     """Every violent act in the text that is not part of a figure of speech."""
-    hits = [h for h in cons.acts.find(tokens) if h.weight > 0]
-    hits += separable_acts(tokens, cons, frame)
+    hits = [h for h in frame.scan.of(cons.acts) if h.weight > 0]
+    hits += separable_acts(frame.tokens, cons, frame)
     if not hits:
         return []
-    figures = [(f.pos, f.pos + f.length) for f in cons.figurative.find(tokens) if f.weight > 0]
+    figures = [(f.pos, f.pos + f.length) for f in frame.scan.of(cons.figurative) if f.weight > 0]
     return [h for h in hits if not any(a <= h.pos < b for a, b in figures)]
 
 
@@ -81,27 +81,27 @@ def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -
     return any(tokens[j] in words for j in range(start, end))
 
 
-def _patient(tokens: Sequence[str], cons: Constructions, start: int, end: int,
+def _patient(frame: Frame, cons: Constructions, start: int, end: int,
              groups: Sequence[Hit]) -> tuple[float, bool]:
     """How clearly tokens ``[start, end)`` name someone to harm, and whether that is a group."""
     if any(start <= g.pos < end for g in groups):
         return 1.0, True
-    weights = [h.weight for h in cons.patients.find(tokens[start:end])]
+    weights = [h.weight for h in frame.scan.within(cons.patients, start, end)]
     return max(weights, default=0.0), False
 
 
-def _aimed_at_a_task(tokens: Sequence[str], cons: Constructions, act: Hit, start: int,
+def _aimed_at_a_task(frame: Frame, cons: Constructions, act: Hit, start: int,
                      end: int) -> bool:
     """"ik ga mijn opleiding afmaken", "we killed that presentation": the nearest object of
     the act is a task or a thing, not a person."""
-    harmless = cons.harmless_objects
+    tokens, harmless = frame.tokens, cons.harmless_objects
     act_end = act.pos + act.length
     window = [*range(act.pos - 1, max(start, act.pos - 5) - 1, -1),
               *range(act_end, min(end, act_end + 3))]
     for j in sorted(window, key=lambda j: abs(j - act.pos)):
         if tokens[j] in harmless:
             return True
-        if tokens[j] not in cons.places and cons.patients.find((tokens[j],)):
+        if tokens[j] not in cons.places and frame.scan.at(cons.patients, j):
             return False
     return False
 
@@ -119,18 +119,18 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
     if frame.negated(max(start, act.pos - 5), act_end) or frame.talked_about(start, act.pos):
         return None
-    if _aimed_at_a_task(tokens, cons, act, start, end):
+    if _aimed_at_a_task(frame, cons, act, start, end):
         return None
     if not speaker and (frame.reported or not incited):
         # Someone else's threat, told by the writer or the news: "leerling dreigde ... op te
         # blazen", "hij gaat die docent neersteken". The one harmed stands after the verb.
         after = _first_intent(tokens, cons, start, act.pos) + 1
-        patient, group = _patient(tokens, cons, after, end, groups)
+        patient, group = _patient(frame, cons, after, end, groups)
         if patient > 0 and (frame.reported or _roles(tokens, start, end, cons.intent)):
             return Finding("threat_reported", 0.75 * act.weight * patient,
                            act.text, act.pos, group)
         return None
-    patient, group = _patient(tokens, cons, start, end, groups)
+    patient, group = _patient(frame, cons, start, end, groups)
     if patient <= 0:
         return None
     strength = 0.7 + (0.1 if speaker else 0.05)
@@ -143,7 +143,7 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
 
 def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
     found = []
-    for hit in cons.predicted_harm.find(frame.tokens):
+    for hit in frame.scan.of(cons.predicted_harm):
         start, _ = frame.clauses.around(hit.pos)
         keep = (hit.pos, hit.pos + hit.length)
         if frame.negated(max(start, hit.pos - 3), hit.pos, keep) or frame.talked_about(
@@ -156,15 +156,14 @@ def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
 def _weapon_threats(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     found = []
-    for weapon in cons.weapons.find(tokens):
+    for weapon in frame.scan.of(cons.weapons):
         if weapon.weight <= 0:
             continue
         start, end = frame.clauses.around(weapon.pos)
-        clause = tokens[start:end]
-        carry = [h for h in cons.carry.find(clause) if h.weight > 0]
+        carry = [h for h in frame.scan.within(cons.carry, start, end) if h.weight > 0]
         speaker = _roles(tokens, start, end, cons.speaker)
-        aimed = speaker or bool(cons.patients.find(clause)) or _roles(tokens, start, end,
-                                                                         cons.intent)
+        aimed = speaker or bool(frame.scan.within(cons.patients, start, end)) or _roles(
+            tokens, start, end, cons.intent)
         if not carry or not aimed or (frame.reported and not speaker):
             continue
         if frame.negated(start, end) or frame.talked_about(start, weapon.pos):
@@ -182,9 +181,9 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     present = [e for e in THREAT_EMOJI if e in emojis]
     tokens = frame.tokens
     if not present or frame.judged or friendly or any(
-            f.weight > 0 for f in cons.figurative.find(tokens)):
+            f.weight > 0 for f in frame.scan.of(cons.figurative)):
         return None
-    people = [h for h in cons.patients.find(tokens) if h.weight > 0 and h.text not in cons.places]
+    people = [h for h in frame.scan.of(cons.patients) if h.weight > 0 and h.text not in cons.places]
     aimed = bool(people) or any(t in cons.intent for t in tokens)
     strongest = max(THREAT_EMOJI[e] for e in present)
     if strongest < 0.7 and not aimed:
@@ -195,11 +194,10 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     return Finding("threat_emoji", strength, "".join(present), 0)
 
 
-def find_threats(tokens: Sequence[str], emojis: frozenset[str], cons: Constructions,
-                 frame: Frame, groups: Sequence[Hit], *, named: bool,
-                 friendly: bool = False) -> list[Finding]:
-    """Every threat the writer makes in ``tokens``, strongest first."""
-    found = [f for act in violent_acts(tokens, cons, frame)
+def find_threats(emojis: frozenset[str], cons: Constructions, frame: Frame,
+                 groups: Sequence[Hit], *, named: bool, friendly: bool = False) -> list[Finding]:
+    """Every threat the writer makes, strongest first."""
+    found = [f for act in violent_acts(cons, frame)
              if (f := _act_threat(act, cons, frame, groups)) is not None]
     found += _harm_threats(cons, frame)
     found += _weapon_threats(cons, frame)

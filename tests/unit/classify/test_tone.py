@@ -16,7 +16,7 @@ EN = build_lexicon("en", {})
 
 def _score(text: str, lex=NL) -> float:
     tokens = prepare(text).tokens
-    return score_sentiment(tokens, sentiment_hits(tokens, lex), lex).score
+    return score_sentiment(tokens, sentiment_hits(lex.sentiment.find(tokens), lex), lex).score
 
 
 def test_negation_flips_and_softens():
@@ -35,7 +35,7 @@ def test_intensifier_strengthens():
 
 
 def test_intensifier_word_is_not_counted_as_sentiment():
-    hits = sentiment_hits(prepare("super slecht").tokens, NL)
+    hits = sentiment_hits(NL.sentiment.find(prepare("super slecht").tokens), NL)
     assert [h.text for h in hits] == ["slecht"]
 
 
