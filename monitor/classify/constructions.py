@@ -31,6 +31,10 @@ class Constructions:
     incitement: frozenset[str]
     intent: frozenset[str]
     places: frozenset[str]
+    doom: TermMatcher
+    knowing: frozenset[str]
+    whereabouts: TermMatcher
+    conditions: frozenset[str]
     reporting: TermMatcher
     clause_breaks: frozenset[str]
     negators: TermMatcher
@@ -94,6 +98,10 @@ def build_constructions(language: str) -> Constructions:
         incitement=_words(roles.get("incitement", ())),
         intent=_words(roles.get("intent", ())),
         places=_words(roles.get("places", ())),
+        doom=_phrases(roles.get("doom", ())),
+        knowing=_words(roles.get("knowing", ())),
+        whereabouts=_phrases(roles.get("whereabouts", ())),
+        conditions=_words(roles.get("conditions", ())),
         reporting=_phrases(roles.get("reporting", ())),
         clause_breaks=_words(roles.get("clause_breaks", ())),
         negators=_phrases(roles.get("negators", ())),

@@ -86,7 +86,7 @@ def _used_as_noun(tokens: Sequence[str], name: str, lex: Lexicon) -> bool:
                 return True
         elif tok.startswith(name):
             rest = tok[len(name):]
-            if rest in ("s", "'s") or rest[1:] in lex.name_as_noun_after:
+            if rest == "s" or rest[1:] in lex.name_as_noun_after:
                 return True
     return False
 

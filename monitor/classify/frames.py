@@ -29,11 +29,14 @@ class Clauses:
 
     starts: tuple[int, ...]
     ends: tuple[int, ...]
+    conditional: frozenset[int]  # starts of clauses opened by "als", "if", ...
 
     @classmethod
-    def split(cls, tokens: Sequence[str], breaks: frozenset[str]) -> Clauses:
+    def split(cls, tokens: Sequence[str], breaks: frozenset[str],
+              conditions: frozenset[str] = frozenset()) -> Clauses:
         starts: list[int] = []
         ends: list[int] = []
+        conditional: set[int] = set()
         start = 0
         for i, tok in enumerate(tokens):
             if tok == BOUNDARY or tok in breaks:
@@ -41,10 +44,12 @@ class Clauses:
                     starts.append(start)
                     ends.append(i)
                 start = i + 1
+                if tok in conditions:
+                    conditional.add(start)
         if start < len(tokens):
             starts.append(start)
             ends.append(len(tokens))
-        return cls(tuple(starts), tuple(ends))
+        return cls(tuple(starts), tuple(ends), frozenset(conditional))
 
     def around(self, pos: int) -> tuple[int, int]:
         """The ``(start, end)`` of the clause holding token ``pos``."""
@@ -78,7 +83,7 @@ class Frame:
         return cls(
             scan=scan,
             tokens=tokens,
-            clauses=Clauses.split(tokens, cons.clause_breaks),
+            clauses=Clauses.split(tokens, cons.clause_breaks, cons.conditions),
             negations=tuple(h.pos for h in negs),
             negation_spans=tuple((h.pos, h.pos + h.length) for h in negs),
             speech=speech,
@@ -88,7 +93,11 @@ class Frame:
         )
 
     def negated(self, start: int, end: int, keep: tuple[int, int] = (0, 0)) -> bool:
-        """A negator in tokens ``[start, end)``, not counting those inside ``keep``."""
+        """A negator in tokens ``[start, end)``, not counting those inside ``keep`` nor those
+        in a condition ("als je niet betaalt ... steek ik je neer")."""
+        clause_start, _ = self.clauses.around(start)
+        if clause_start in self.clauses.conditional:
+            return False
         return any(start <= p < end and not keep[0] <= p < keep[1] for p in self.negations)
 
     def talked_about(self, clause_start: int, pos: int) -> bool:

@@ -7,6 +7,7 @@ are not hate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
@@ -19,7 +20,7 @@ CURSE_PREFIXES = ("kanker", "tyfus", "tering", "kut", "fucking", "vuile", "vieze
 _COPULA_GAP = 2  # words allowed between the group and the linking verb ("moslims zijn echt")
 _PREDICATE_GAP = 3  # words allowed between the linking verb and what the group is called
 _HOSTILITY_GAP = 3  # "ik haat al die moslims"
-_EXCLUSION_GAP = 6  # "vluchtelingen moeten allemaal zo snel mogelijk het land uit"
+_EXCLUSION_GAP = 12  # "moslims moeten gewoon van curio af. en daarna het land uit"
 _NEAR = 10  # words between a group and a demeaning word for the weaker, looser reading
 
 
@@ -73,9 +74,11 @@ def _hostile(group: Hit, frame: Frame, hostility: Sequence[Hit]) -> Finding | No
 
 
 def _excluded(group: Hit, frame: Frame, exclusion: Sequence[Hit]) -> Finding | None:
-    start, end = frame.clauses.around(group.pos)
+    """The group told to leave, in its own clause or just after it ("..., die horen hier
+    niet")."""
+    start, _ = frame.clauses.around(group.pos)
     g_end = group.pos + group.length
-    x = _within(exclusion, g_end, min(end - 1, g_end + _EXCLUSION_GAP))
+    x = _within(exclusion, g_end, g_end + _EXCLUSION_GAP)
     if x is None:
         return None
     if frame.negated(g_end, x.pos + x.length, (x.pos, x.pos + x.length)) or frame.talked_about(
@@ -111,9 +114,18 @@ def _curse_compound(tok: str, cons: Constructions) -> bool:
     return False
 
 
+def _masked(tok: str, cons: Constructions) -> str | None:
+    """``n*gers``, ``k*kes``: the slur a starred word stands for, if it stands for one."""
+    if "*" not in tok or len(tok) < 3:
+        return None
+    pattern = re.compile(re.escape(tok).replace(r"\*", ".{1,2}"))
+    return next((s for s in cons.slurs.exact if pattern.fullmatch(s)), None)
+
+
 def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
+    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if _masked(t, cons)]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
-_TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*|[.!?;,:]+", re.UNICODE)
+_TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*(?:\*+[\w'’\-]+)*|[.!?;,:]+", re.UNICODE)
 BOUNDARY = "."  # stands for any run of sentence or clause punctuation in ``Doc.tokens``
 _EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF))
 

@@ -96,9 +96,10 @@ def _aimed_at_a_task(frame: Frame, cons: Constructions, act: Hit, start: int,
     the act is a task or a thing, not a person."""
     tokens, harmless = frame.tokens, cons.harmless_objects
     act_end = act.pos + act.length
-    window = [*range(act.pos - 1, max(start, act.pos - 5) - 1, -1),
-              *range(act_end, min(end, act_end + 3))]
-    for j in sorted(window, key=lambda j: abs(j - act.pos)):
+    inside = list(range(act.pos + 1, act_end))  # "steek ik hem neer": the object sits inside
+    around = sorted([*range(act.pos - 1, max(start, act.pos - 5) - 1, -1),
+                     *range(act_end, min(end, act_end + 3))], key=lambda j: abs(j - act.pos))
+    for j in (*inside, *around):
         if tokens[j] in harmless:
             return True
         if tokens[j] not in cons.places and frame.scan.at(cons.patients, j):
@@ -117,7 +118,8 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     act_end = act.pos + act.length
     speaker = _roles(tokens, start, end, cons.speaker)
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
-    if frame.negated(max(start, act.pos - 5), act_end) or frame.talked_about(start, act.pos):
+    if frame.negated(max(start, act.pos - 5), act_end, (act.pos, act_end)) or frame.talked_about(
+            start, act.pos):
         return None
     if _aimed_at_a_task(frame, cons, act, start, end):
         return None
@@ -126,7 +128,8 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
         # blazen", "hij gaat die docent neersteken". The one harmed stands after the verb.
         after = _first_intent(tokens, cons, start, act.pos) + 1
         patient, group = _patient(frame, cons, after, end, groups)
-        if patient > 0 and (frame.reported or _roles(tokens, start, end, cons.intent)):
+        told = frame.reported or bool(frame.speech) or _roles(tokens, start, end, cons.intent)
+        if patient > 0 and told:
             return Finding("threat_reported", 0.75 * act.weight * patient,
                            act.text, act.pos, group)
         return None
@@ -153,7 +156,35 @@ def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
-def _weapon_threats(cons: Constructions, frame: Frame) -> list[Finding]:
+def _doomed(cons: Constructions, frame: Frame) -> list[Finding]:
+    """Doom said of the one addressed: "jullie zijn allemaal dood", "you're next"."""
+    tokens, found = frame.tokens, []
+    for doom in frame.scan.of(cons.doom):
+        start, _ = frame.clauses.around(doom.pos)
+        lo = max(start, doom.pos - 4)
+        if not _roles(tokens, lo, doom.pos, cons.addressee) or frame.negated(lo, doom.pos):
+            continue
+        if not frame.talked_about(start, doom.pos):
+            found.append(Finding("threat_implicit", 0.8, f"{tokens[lo]} … {doom.text}", doom.pos))
+    return found
+
+
+def _whereabouts(cons: Constructions, frame: Frame) -> list[Finding]:
+    """Knowing where someone lives or goes: "ik weet hoe laat hij thuiskomt"."""
+    tokens, found = frame.tokens, []
+    for place in frame.scan.of(cons.whereabouts):
+        start, end = frame.clauses.around(place.pos)
+        knows = next((j for j in range(start, place.pos) if tokens[j] in cons.knowing), None)
+        if knows is None or not _roles(tokens, start, knows + 1, cons.speaker):
+            continue
+        if not frame.negated(start, end) and not frame.talked_about(start, knows):
+            found.append(Finding("threat_implicit", 0.7, f"{tokens[knows]} … {place.text}",
+                                 place.pos))
+            break
+    return found
+
+
+def _weapon_threats(cons: Constructions, frame: Frame, named: bool) -> list[Finding]:
     tokens = frame.tokens
     found = []
     for weapon in frame.scan.of(cons.weapons):
@@ -163,7 +194,7 @@ def _weapon_threats(cons: Constructions, frame: Frame) -> list[Finding]:
         carry = [h for h in frame.scan.within(cons.carry, start, end) if h.weight > 0]
         speaker = _roles(tokens, start, end, cons.speaker)
         aimed = speaker or bool(frame.scan.within(cons.patients, start, end)) or _roles(
-            tokens, start, end, cons.intent)
+            tokens, start, end, cons.intent) or (named and any(t in cons.intent for t in tokens))
         if not carry or not aimed or (frame.reported and not speaker):
             continue
         if frame.negated(start, end) or frame.talked_about(start, weapon.pos):
@@ -200,7 +231,8 @@ def find_threats(emojis: frozenset[str], cons: Constructions, frame: Frame,
     found = [f for act in violent_acts(cons, frame)
              if (f := _act_threat(act, cons, frame, groups)) is not None]
     found += _harm_threats(cons, frame)
-    found += _weapon_threats(cons, frame)
+    found += _weapon_threats(cons, frame, named)
+    found += _doomed(cons, frame) + _whereabouts(cons, frame)
     emoji = _emoji_threat(emojis, cons, frame, named=named, friendly=friendly)
     if emoji is not None:
         found.append(emoji)
