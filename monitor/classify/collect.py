@@ -45,17 +45,23 @@ def _media(doc: Doc, scan: Scan, lex: Lexicon, mention: Mention, urls: Sequence[
     return student_media_signal(platform, scan.of(terms["student"]), filming, lang)
 
 
-def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, ctx: ClassifierContext,
-          named: bool) -> list[Signal | None]:
-    """Complaint, praise and question: they depend on each other (sarcasm, suppression)."""
+def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
+          ctx: ClassifierContext, named: bool) -> list[Signal | None]:
+    """Complaint, praise and question: they depend on each other (sarcasm, suppression).
+    A post that only says something is never acceptable is counter-speech, not a complaint:
+    its negative words do not count."""
     t, lang, cs = doc.tokens, ctx.language, ctx.settings
     s_hits = sentiment_hits(scan.of(lex.sentiment), lex)
-    cues = affirmed(scan.of(lex.terms["complaint"]), t, lex)
-    cues += problem_cues(doc.raw, scan, doc.questions, cons.complaints)
-    sarcasm = detect_sarcasm(doc, lex, s_hits, cues, scan)
+    words = affirmed(scan.of(lex.terms["complaint"]), t, lex)
+    problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
+                                                       cons.complaints)
+    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    complaint = complaint_signal(cues, sentiment, sarcasm, cs.negative_sentiment, lang)
+    if sarcasm is None and sentiment.score >= cs.positive_sentiment:
+        problems = []  # "zonder jullie was het me niet gelukt": thanks, not a complaint
+    negative_at = -2.0 if frame.normative else cs.negative_sentiment
+    complaint = complaint_signal(words + problems, sentiment, sarcasm, negative_at, lang)
     if complaint is not None and complaint.strength >= cs.category_threshold:
         return [complaint]
     praise = praise_signal(affirmed(scan.of(lex.terms["praise"]), t, lex), sentiment,
@@ -88,7 +94,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(scan, cons)
-    tone = _tone(doc, scan, lex, cons, ctx, named)
+    tone = _tone(doc, scan, lex, cons, frame, ctx, named)
     friendly = any(s is not None and s.category == "praise" for s in tone)
     signals = [
         _crisis(doc, lex, frame, lang),

@@ -28,6 +28,7 @@ class Constructions:
     language: str
     speaker: frozenset[str]
     addressee: frozenset[str]
+    others: frozenset[str]
     incitement: frozenset[str]
     intent: frozenset[str]
     places: frozenset[str]
@@ -95,6 +96,7 @@ def build_constructions(language: str) -> Constructions:
         language=language,
         speaker=_words(roles.get("speaker", ())),
         addressee=_words(roles.get("addressee", ())),
+        others=_words(roles.get("others", ())),
         incitement=_words(roles.get("incitement", ())),
         intent=_words(roles.get("intent", ())),
         places=_words(roles.get("places", ())),

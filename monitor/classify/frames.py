@@ -23,6 +23,9 @@ _QUOTE = re.compile(
     r"«[^»\n]{1,300}»|'[^'\n]{1,300}'(?=$|[\s.,!?;:)])|‘[^’\n]{1,300}’)")
 
 
+_TALK_REACH = 8  # "haat tegen moslims, joden of wie dan ook hoort niet ..."
+
+
 @dataclass(frozen=True, slots=True)
 class Clauses:
     """Clause spans over a token sequence: split at punctuation and at clause-joining words."""
@@ -101,8 +104,10 @@ class Frame:
         return any(start <= p < end and not keep[0] <= p < keep[1] for p in self.negations)
 
     def talked_about(self, clause_start: int, pos: int) -> bool:
-        """The construction at ``pos`` is what someone says, and the post judges saying it."""
-        return self.judged and any(clause_start <= s <= pos for s in self.speech)
+        """The construction at ``pos`` is what someone says (a speech verb or topic in the
+        words just before it), and the post judges saying it."""
+        lo = min(clause_start, pos - _TALK_REACH)
+        return self.judged and any(lo <= s <= pos for s in self.speech)
 
 
 def span_text(tokens: Sequence[str], first: Hit, last: Hit) -> str:

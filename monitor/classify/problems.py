@@ -29,6 +29,7 @@ class ComplaintCues:
     units: frozenset[str]
     money: frozenset[str]
     angry: TermMatcher
+    reliefs: TermMatcher
     disclaimers: TermMatcher
 
     @classmethod
@@ -41,7 +42,8 @@ class ComplaintCues:
 
         return cls(functions=words("functions"), negations=phrases("negations"),
                    states=phrases("states"), repeats=phrases("repeats"), units=words("units"),
-                   money=words("money"), angry=phrases("angry"), disclaimers=phrases("disclaimers"))
+                   money=words("money"), angry=phrases("angry"), reliefs=phrases("reliefs"),
+                   disclaimers=phrases("disclaimers"))
 
 
 def _near(hits: Iterable[Hit], pos: int, reach: int = _NEAR) -> Hit | None:
@@ -76,13 +78,13 @@ def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> l
     negations = scan.of(cues.negations)
     states = scan.of(cues.states)
     repeats = scan.of(cues.repeats)
-    failures = _failures(tokens, cues, negations)
+    failures = [] if scan.of(cues.reliefs) else _failures(tokens, cues, negations)
     hits = [*failures, *_durations(tokens, cues), *_money(raw, tokens, cues)]
     hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.4, s.length) for s in states]
     if repeats and (failures or states):
         hits.append(Hit(repeats[0].pos, repeats[0].text, 0.5, repeats[0].length))
     angry = scan.of(cues.angry)
-    if angry and (failures or states or negations or repeats or "??" in raw or "?!" in raw
+    if angry and (failures or states or repeats or "??" in raw or "?!" in raw
                   or "!?" in raw or (questions and "!" in raw)):
         hits.append(Hit(angry[0].pos, angry[0].text, 0.65, angry[0].length))
     hits += [Hit(d.pos, d.text, 0.7, d.length) for d in scan.of(cues.disclaimers)]

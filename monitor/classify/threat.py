@@ -81,6 +81,17 @@ def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -
     return any(tokens[j] in words for j in range(start, end))
 
 
+def _by_speaker(tokens: Sequence[str], cons: Constructions, start: int, act: Hit) -> bool:
+    """The writer does the act: the nearest subject before it is "ik"/"we", not "hij"/"they",
+    or "ik" follows the verb ("morgen steek ik hem neer")."""
+    for j in range(act.pos - 1, start - 1, -1):
+        if tokens[j] in cons.speaker:
+            return True
+        if tokens[j] in cons.others:
+            break
+    return any(tokens[j] in cons.speaker for j in range(act.pos + 1, min(len(tokens), act.pos + 3)))
+
+
 def _patient(frame: Frame, cons: Constructions, start: int, end: int,
              groups: Sequence[Hit]) -> tuple[float, bool]:
     """How clearly tokens ``[start, end)`` name someone to harm, and whether that is a group."""
@@ -116,9 +127,10 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     tokens = frame.tokens
     start, end = frame.clauses.around(act.pos)
     act_end = act.pos + act.length
-    speaker = _roles(tokens, start, end, cons.speaker)
+    speaker = _by_speaker(tokens, cons, start, act)
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
-    if frame.negated(max(start, act.pos - 5), act_end, (act.pos, act_end)) or frame.talked_about(
+    own_words = (act.pos, act_end) if "…" not in act.text else (0, 0)  # "niet overleeft"
+    if frame.negated(max(start, act.pos - 5), act_end, own_words) or frame.talked_about(
             start, act.pos):
         return None
     if _aimed_at_a_task(frame, cons, act, start, end):
