@@ -196,7 +196,10 @@ class Matcher:
                 start, end = index[start], index[end - 1] + 1
             result = MatchResult(term.label, term.kind, start, end)
             (maybe if term.ambiguous else sure).append(result)
-        if has_context and not has_exclusion:
+        # In doubt, keep: an ambiguous name counts unless only an exclusion word speaks for
+        # another meaning. The classifier then judges whether the post is about the
+        # institution (and says so in its verdict) instead of matching dropping it unseen.
+        if has_context or not has_exclusion:
             sure.extend(maybe)
         return tuple(sorted(sure, key=lambda r: r.start))
 

@@ -51,9 +51,10 @@ def _unrelated(doc: Doc, scan: Scan, lex: Lexicon, ctx: ClassifierContext,
         return _elsewhere(doc, lex, ctx)
     if _school_evidence(doc, scan, lex, ctx):
         return None
-    if _used_as_noun(doc.tokens, ambiguous, lex) or any(
-            t in lex.unrelated_context for t in doc.tokens):
-        return reason("unrelated", ctx.language, term=ambiguous)
+    for other in (lex, *(x for x in ctx.lexicons.values() if x is not lex)):
+        if _used_as_noun(doc.tokens, ambiguous, other) or any(
+                t in other.unrelated_context for t in doc.tokens):
+            return reason("unrelated", ctx.language, term=ambiguous)
     return None
 
 
