@@ -33,6 +33,7 @@ class Constructions:
     intent: frozenset[str]
     places: frozenset[str]
     doom: TermMatcher
+    doomed: frozenset[str]
     knowing: frozenset[str]
     whereabouts: TermMatcher
     conditions: frozenset[str]
@@ -49,6 +50,7 @@ class Constructions:
     figurative: TermMatcher
     speech: frozenset[str]
     topics: TermMatcher
+    relayed: TermMatcher
     judgement: TermMatcher
     norms: TermMatcher
     harmless_objects: frozenset[str]
@@ -101,6 +103,7 @@ def build_constructions(language: str) -> Constructions:
         intent=_words(roles.get("intent", ())),
         places=_words(roles.get("places", ())),
         doom=_phrases(roles.get("doom", ())),
+        doomed=_words(roles.get("doomed", ())),
         knowing=_words(roles.get("knowing", ())),
         whereabouts=_phrases(roles.get("whereabouts", ())),
         conditions=_words(roles.get("conditions", ())),
@@ -111,6 +114,7 @@ def build_constructions(language: str) -> Constructions:
         finite_prefixes=tuple(sorted({p for prefixes in separable.values() for p in prefixes})),
         speech=_words(frames.get("speech", ())),
         topics=_phrases(frames.get("topics", ())),
+        relayed=_phrases(frames.get("relayed", ())),
         judgement=_phrases(frames.get("judgement", ())),
         norms=_phrases(frames.get("norms", ())),
         harmless_objects=_words(frames.get("harmless_objects", ())),

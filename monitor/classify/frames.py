@@ -71,7 +71,8 @@ class Frame:
     clauses: Clauses
     negations: tuple[int, ...]  # token positions of negators
     negation_spans: tuple[tuple[int, int], ...]
-    speech: tuple[int, ...]  # token positions of speech verbs and "people who"
+    speech: tuple[int, ...]  # token positions of speech verbs and topics ("haat tegen")
+    relayed: tuple[int, ...]  # "wie roept dat ...": someone else's words, made the subject
     judged: bool  # the post passes a verdict on something said ("is niet oké", "not funny")
     normative: bool  # the post says such things are never acceptable ("gaat te ver")
     reported: bool  # the post reports (police, arrested, "dreigde")
@@ -90,6 +91,7 @@ class Frame:
             negations=tuple(h.pos for h in negs),
             negation_spans=tuple((h.pos, h.pos + h.length) for h in negs),
             speech=speech,
+            relayed=tuple(h.pos for h in scan.of(cons.relayed)),
             judged=normative or bool(scan.of(cons.judgement)),
             normative=normative,
             reported=bool(scan.of(cons.reporting)),
@@ -107,6 +109,8 @@ class Frame:
         """The construction at ``pos`` is what someone says (a speech verb or topic in the
         words just before it), and the post judges saying it."""
         lo = min(clause_start, pos - _TALK_REACH)
+        if any(lo <= s <= pos for s in self.relayed):
+            return True
         return self.judged and any(lo <= s <= pos for s in self.speech)
 
 

@@ -174,7 +174,7 @@ def _doomed(cons: Constructions, frame: Frame) -> list[Finding]:
     for doom in frame.scan.of(cons.doom):
         start, _ = frame.clauses.around(doom.pos)
         lo = max(start, doom.pos - 4)
-        if not _roles(tokens, lo, doom.pos, cons.addressee) or frame.negated(lo, doom.pos):
+        if not _roles(tokens, lo, doom.pos, cons.doomed) or frame.negated(lo, doom.pos):
             continue
         if not frame.talked_about(start, doom.pos):
             found.append(Finding("threat_implicit", 0.8, f"{tokens[lo]} … {doom.text}", doom.pos))
