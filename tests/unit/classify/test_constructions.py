@@ -1,0 +1,108 @@
+"""Threats, hate, complaints and insults recognised by construction (issue 19), and the
+cases the issue names: each line is a post and what M&C should see."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from monitor.classify import ClassifierContext, classify
+from monitor.classify.text import prepare
+from monitor.config import parse_settings
+from monitor.models import Severity
+from tests.unit.classify.conftest import make_mention
+
+ROOT = Path(__file__).resolve().parents[3]
+INSTITUTION = parse_settings(
+    {"institution": tomllib.loads((ROOT / "config.example.toml").read_text("utf-8"))["institution"]},
+    None).institution
+CONTEXT = ClassifierContext.build(institution=INSTITUTION, language="nl")
+
+FLAGGED = [
+    # (post, category the verdict must name)
+    ("Bij Curio in Breda: Ik zal alle gehandicapten zoals jij afslachten.", "threat"),
+    ("Bij Curio in Breda: Ik overweeg serieus om een immigrant te wurgen.", "threat"),
+    ("ik neem morgen een mes mee naar curio", "threat"),
+    ("morgen steek ik die docent van curio neer", "threat"),
+    ("Curio: jullie gaan eraan vrijdag", "threat"),
+    ("@curio_mbo ik weet waar je woont", "threat"),
+    ("I'm gonna shoot up Curio tomorrow", "threat"),
+    ("curio morgen 💣💣", "threat"),
+    ("als hij me weer laat zakken voor dat examen steek ik hem neer #curio", "threat"),
+    ("Moslims zijn ongedierte, net als op Curio", "hate"),
+    ("Muslims are vermin, Curio should ban them", "hate"),
+    ("kick all refugees out of #curio", "hate"),
+    ("Politie onderzoekt bedreiging tegen Curio Breda", "crisis"),
+    ("Leerling dreigde school op te blazen, Curio neemt maatregelen", "crisis"),
+    ("Kijk dit filmpje van een student die een docent uitscheldt op Curio", "offensive"),
+    ("die docent van curio is echt een vieze vette sukkel", "offensive"),
+    ("De wifi op Curio Breda werkt weer niet, derde keer deze week", "complaint"),
+    ("niet dat ik wil klagen maar het rooster van Curio is alweer veranderd", "complaint"),
+    ("waarom reageert er niemand bij curio?? ik heb al 5 keer gemaild!!", "complaint"),
+]
+
+CLEAN = [
+    "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
+    "Ik zou nooit iemand bij Curio iets aandoen",
+    "Moslims zijn geen ongedierte, Curio",
+    "die toets op curio heeft me afgemaakt",
+    "Ik ga mijn opleiding bij Curio afmaken en daarna naar het hbo",
+    "we hebben die presentatie op curio helemaal afgeslacht, 9.2!!",
+    "Inspectie: kwaliteit examens bij Curio mbo op orde",
+    "Mooie foto van Curio Breda studenten https://example.nl/foto?id=3",
+    'Walgelijk dat iemand "homo\'s moeten het land uit" op de muur van Curio schreef',
+    "wie roept dat vluchtelingen kakkerlakken zijn, hoort zelf niet op #curio",
+    "Moslimstudenten van Curio organiseren een iftar voor iedereen",
+    "Geen probleem gehad met de inschrijving bij Curio, ging snel",
+    "Dreigen met geweld tegen leraren is nooit acceptabel. Dank aan alle docenten van Curio.",
+    "Found a lovely curio at the flea market today",
+    "mijn curiokast is ingestort, alle glazen figuurtjes kapot",
+    "Brand in West-Brabant: drie gewonden bij woningbrand",
+    "ROC Tilburg schrapt lessen wegens personeelstekort",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), FLAGGED)
+def test_flagged_with_a_reason(text: str, category: str) -> None:
+    verdict = classify(make_mention(text), CONTEXT)
+    assert verdict.severity.rank >= Severity.ATTENTION.rank, verdict
+    assert category in verdict.categories, verdict
+    assert verdict.reasons
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_look_alikes_are_not_flagged(text: str) -> None:
+    verdict = classify(make_mention(text), CONTEXT)
+    assert verdict.severity.rank < Severity.ATTENTION.rank, verdict
+
+
+def test_a_strong_threat_is_urgent_and_says_why() -> None:
+    verdict = classify(make_mention("ik ga morgen die docent van curio neersteken"), CONTEXT)
+    assert verdict.severity is Severity.URGENT
+    assert any("dreigement" in r for r in verdict.reasons)
+
+
+def test_homonym_verdict_says_probably_not_about_the_institution() -> None:
+    verdict = classify(make_mention("Curio shop in Amsterdam sluit na veertig jaar"), CONTEXT)
+    assert verdict.severity is Severity.NONE
+    assert "waarschijnlijk niet over de instelling" in verdict.reasons[0]
+
+
+def test_question_mark_inside_a_url_is_no_question() -> None:
+    assert prepare("Mooie foto https://example.nl/foto?id=3").questions == 0
+
+
+def test_one_pass_scan_gives_every_list_its_own_hits() -> None:
+    """The merged index must agree with each term list's own ``find``."""
+    texts = [json.loads(line)["text"] for line in
+             (ROOT / "tests" / "data" / "eval_classifier.jsonl").read_text("utf-8").splitlines()]
+    texts += [text for text, _ in FLAGGED] + CLEAN
+    for text in texts:
+        tokens = prepare(text).tokens
+        for index in CONTEXT.indexes.values():
+            scan = index.scan(tokens)
+            for matcher in index.matchers:
+                assert scan.of(matcher) == matcher.find(tokens), (text, matcher)
