@@ -54,6 +54,7 @@ class Constructions:
     judgement: TermMatcher
     norms: TermMatcher
     harmless_objects: frozenset[str]
+    tool_context: frozenset[str]
     groups: TermMatcher
     group_adjectives: frozenset[str]
     person_nouns: frozenset[str]
@@ -118,6 +119,7 @@ def build_constructions(language: str) -> Constructions:
         judgement=_phrases(frames.get("judgement", ())),
         norms=_phrases(frames.get("norms", ())),
         harmless_objects=_words(frames.get("harmless_objects", ())),
+        tool_context=_words(frames.get("tool_context", ())),
         groups=_phrases(hate.get("groups", ())),
         group_adjectives=_words(hate.get("group_adjectives", ())),
         person_nouns=_words(hate.get("person_nouns", ())),

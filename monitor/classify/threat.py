@@ -17,6 +17,7 @@ from monitor.classify.frames import Frame, span_text
 from monitor.classify.matcher import Hit
 
 THREAT_EMOJI = {"💣": 0.75, "🔫": 0.75, "🧨": 0.7, "🪓": 0.6, "🔪": 0.6}
+HARM_EMOJI = frozenset({"🩸", "☠", "💀", "⚰", "🔥"})  # with a weapon emoji: aimed at someone
 _INFLECTIONS = frozenset({"", "t", "en", "te", "ten", "de", "den", "s", "ed", "ing", "ting", "ping",
                           "ning", "ging"})
 _PARTICLE_REACH = 8  # how far after a finite verb its particle may stand ("steek ... neer")
@@ -97,6 +98,8 @@ def _patient(frame: Frame, cons: Constructions, start: int, end: int,
     """How clearly tokens ``[start, end)`` name someone to harm, and whether that is a group."""
     if any(start <= g.pos < end for g in groups):
         return 1.0, True
+    if any(frame.tokens[j].startswith("@") for j in range(start, end)):
+        return 1.0, False  # a handle: a person or the institution's account
     weights = [h.weight for h in frame.scan.within(cons.patients, start, end)]
     return max(weights, default=0.0), False
 
@@ -209,6 +212,8 @@ def _weapon_threats(cons: Constructions, frame: Frame, named: bool) -> list[Find
             tokens, start, end, cons.intent) or (named and any(t in cons.intent for t in tokens))
         if not carry or not aimed or (frame.reported and not speaker):
             continue
+        if any(tokens[j] in cons.tool_context for j in range(start, end)):
+            continue  # "messen slijpen in de kookles"
         if frame.negated(start, end) or frame.talked_about(start, weapon.pos):
             continue
         strength = min(1.0, 0.9 * weapon.weight * carry[0].weight + (0.1 if speaker else 0.0))
@@ -223,11 +228,11 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     ("messen slijpen bij de koksopleiding 🔪 super leuk", "die playlist is echt een bom 💣")."""
     present = [e for e in THREAT_EMOJI if e in emojis]
     tokens = frame.tokens
-    if not present or frame.judged or friendly or any(
+    if not present or frame.judged or (friendly and len(present) == 1) or any(
             f.weight > 0 for f in frame.scan.of(cons.figurative)):
         return None
     people = [h for h in frame.scan.of(cons.patients) if h.weight > 0 and h.text not in cons.places]
-    aimed = bool(people) or any(t in cons.intent for t in tokens)
+    aimed = bool(people) or any(t in cons.intent for t in tokens) or bool(emojis & HARM_EMOJI)
     strongest = max(THREAT_EMOJI[e] for e in present)
     if strongest < 0.7 and not aimed:
         return None
