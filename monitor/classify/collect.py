@@ -71,19 +71,24 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
 
 
 def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
-    """Crisis words, unless the post only says such things are never acceptable."""
+    """Crisis words, unless the post only says such things are never acceptable, or the word
+    is negated in its clause, denied, or the topic of a film or drill."""
     if frame.normative and not frame.reported:
         return None
-    hits = affirmed(frame.scan.of(lex.terms["crisis"]), doc.tokens, lex)
+    hits = [h for h in affirmed(frame.scan.of(lex.terms["crisis"]), doc.tokens, lex)
+            if not frame.negated(frame.clauses.around(h.pos)[0], h.pos) and not frame.not_real(h.pos)]
     return lexical_signal("crisis", hits, lang)
 
 
-def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame,
-               lang: str) -> Signal | None:
-    """Offensive words and insults, leaving out those quoted in a post that criticises them."""
+def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: str,
+               friendly: bool) -> Signal | None:
+    """Offensive words and insults, leaving out those quoted in a post that criticises them,
+    and swearing as a glad exclamation ("fuck yes, diploma gehaald")."""
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
+    if friendly and all(h.text in cons.insults.interjections for h in hits):
+        return None
     return lexical_signal("offensive", hits, lang)
 
 
@@ -98,7 +103,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     friendly = any(s is not None and s.category == "praise" for s in tone)
     signals = [
         _crisis(doc, lex, frame, lang),
-        _offensive(doc, lex, cons, frame, lang),
+        _offensive(doc, lex, cons, frame, lang, friendly),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
         _media(doc, scan, lex, mention, urls, ctx),

@@ -55,6 +55,8 @@ class Constructions:
     norms: TermMatcher
     harmless_objects: frozenset[str]
     tool_context: frozenset[str]
+    denials: TermMatcher
+    media_topics: TermMatcher
     groups: TermMatcher
     group_adjectives: frozenset[str]
     person_nouns: frozenset[str]
@@ -120,6 +122,8 @@ def build_constructions(language: str) -> Constructions:
         norms=_phrases(frames.get("norms", ())),
         harmless_objects=_words(frames.get("harmless_objects", ())),
         tool_context=_words(frames.get("tool_context", ())),
+        denials=_phrases(frames.get("denials", ())),
+        media_topics=_phrases(frames.get("media_topics", ())),
         groups=_phrases(hate.get("groups", ())),
         group_adjectives=_words(hate.get("group_adjectives", ())),
         person_nouns=_words(hate.get("person_nouns", ())),

@@ -49,18 +49,19 @@ def _unrelated(doc: Doc, scan: Scan, lex: Lexicon, ctx: ClassifierContext,
         return reason("excluded", ctx.language, term=excluded)
     if ambiguous is None:
         return _elsewhere(doc, lex, ctx)
-    if _school_evidence(doc, scan, lex, ctx):
+    lexicons = (lex, *(x for x in ctx.lexicons.values() if x is not lex))
+    if bool(scan.of(lex.terms["school"])):
         return None
-    for other in (lex, *(x for x in ctx.lexicons.values() if x is not lex)):
+    if any(_named_thing(doc.tokens, ambiguous, x) for x in lexicons):
+        # "een Curio-hotel in Breda", "a curio cabinet": a place name does not outweigh it
+        return reason("unrelated", ctx.language, term=ambiguous)
+    if any(word in doc.lower for word in ctx.identity.context_words):
+        return None
+    for other in lexicons:
         if _used_as_noun(doc.tokens, ambiguous, other) or any(
                 t in other.unrelated_context for t in doc.tokens):
             return reason("unrelated", ctx.language, term=ambiguous)
     return None
-
-
-def _school_evidence(doc: Doc, scan: Scan, lex: Lexicon, ctx: ClassifierContext) -> bool:
-    return bool(scan.of(lex.terms["school"])) or any(
-        word in doc.lower for word in ctx.identity.context_words)
 
 
 def _elsewhere(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> str | None:
@@ -74,6 +75,16 @@ def _elsewhere(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> str | None:
     other = identity.other_institution(doc.tokens, lex.stopwords) or identity.fragment_in(
         doc.lower)
     return reason("elsewhere", ctx.language, term=other) if other else None
+
+
+def _named_thing(tokens: Sequence[str], name: str, lex: Lexicon) -> bool:
+    """The name glued to or followed by a thing it names: "curio-hotel", "curio cabinet"."""
+    for i, tok in enumerate(tokens):
+        if tok == name and i + 1 < len(tokens) and tokens[i + 1] in lex.name_as_noun_after:
+            return True
+        if tok.startswith(name) and tok[len(name) + 1:] in lex.name_as_noun_after:
+            return True
+    return False
 
 
 def _used_as_noun(tokens: Sequence[str], name: str, lex: Lexicon) -> bool:

@@ -24,6 +24,7 @@ _QUOTE = re.compile(
 
 
 _TALK_REACH = 8  # "haat tegen moslims, joden of wie dan ook hoort niet ..."
+_MEDIA_REACH = 5  # "een film over een schietpartij"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ class Frame:
     judged: bool  # the post passes a verdict on something said ("is niet oké", "not funny")
     normative: bool  # the post says such things are never acceptable ("gaat te ver")
     reported: bool  # the post reports (police, arrested, "dreigde")
+    denial_starts: frozenset[int]  # clause starts that open with a denial ("nooit van mijn leven")
+    media: tuple[int, ...]  # "film over", "brandoefening": violence as a topic or a drill
 
     @classmethod
     def of(cls, scan: Scan, cons: Constructions) -> Frame:
@@ -95,6 +98,8 @@ class Frame:
             judged=normative or bool(scan.of(cons.judgement)),
             normative=normative,
             reported=bool(scan.of(cons.reporting)),
+            denial_starts=frozenset(h.pos for h in scan.of(cons.denials)),
+            media=tuple(h.pos for h in scan.of(cons.media_topics)),
         )
 
     def negated(self, start: int, end: int, keep: tuple[int, int] = (0, 0)) -> bool:
@@ -104,6 +109,14 @@ class Frame:
         if clause_start in self.clauses.conditional:
             return False
         return any(start <= p < end and not keep[0] <= p < keep[1] for p in self.negations)
+
+    def not_real(self, pos: int) -> bool:
+        """The act at ``pos`` is denied right after ("jou neersteken? nooit van mijn leven") or
+        is the subject of a film, lesson or drill."""
+        _, end = self.clauses.around(pos)
+        if end + 1 in self.denial_starts or end in self.denial_starts:
+            return True
+        return any(pos - _MEDIA_REACH <= m <= pos for m in self.media)
 
     def talked_about(self, clause_start: int, pos: int) -> bool:
         """The construction at ``pos`` is what someone says (a speech verb or topic in the

@@ -91,7 +91,7 @@ def _demeaned_nearby(group: Hit, frame: Frame, derogatory: Sequence[Hit],
                      generalisers: Sequence[Hit]) -> Finding | None:
     """The looser reading: a demeaning word near the group ("die marokkanen verpesten alles,
     achterlijk volk"). Not when the post passes a verdict on such talk, or negates the word."""
-    if frame.judged:
+    if frame.normative:
         return None
     for d in derogatory:
         if abs(d.pos - group.pos) > _NEAR or d.pos == group.pos:

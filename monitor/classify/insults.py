@@ -21,13 +21,15 @@ class InsultCues:
     frames: TermMatcher
     nouns: TermMatcher
     phrases: TermMatcher
+    interjections: frozenset[str]
 
     @classmethod
     def from_data(cls, table: dict[str, Any]) -> InsultCues:
         def phrases(name: str) -> TermMatcher:
             return TermMatcher.compile({str(w).lower(): 1.0 for w in table.get(name, ())})
 
-        return cls(frames=phrases("frames"), nouns=phrases("nouns"), phrases=phrases("phrases"))
+        return cls(frames=phrases("frames"), nouns=phrases("nouns"), phrases=phrases("phrases"),
+                   interjections=frozenset(str(w).lower() for w in table.get("interjections", ())))
 
 
 def insult_hits(scan: Scan, cues: InsultCues) -> list[Hit]:

@@ -14,7 +14,7 @@ from typing import Any
 from monitor.classify.matcher import Hit, TermMatcher
 from monitor.classify.scan import Scan
 
-_NEAR = 3  # words between a function verb and its negation ("reageert er nooit op")
+_NEAR = 4  # words between a function verb and its negation ("neemt gewoon de telefoon niet op")
 _MONEY_SIGNS = ("€", "$", "£")
 
 

@@ -39,7 +39,8 @@ def detect_sarcasm(
         score, evidence = score + 1.0, [*evidence, marker]
     emoji = max(doc.emojis, key=lambda e: SARCASM_EMOJIS.get(e, 0.0), default=None)
     if emoji is not None and emoji in SARCASM_EMOJIS:
-        score, evidence = score + SARCASM_EMOJIS[emoji], [*evidence, emoji]
+        weight = SARCASM_EMOJIS[emoji] * (2 if doc.raw.count(emoji) > 1 else 1)  # "👏👏"
+        score, evidence = score + min(1.0, weight), [*evidence, emoji]
     phrase = next(iter(scan.of(lex.sarcasm_phrases)), None)
     if phrase is not None:
         score, evidence = score + 0.7, [*evidence, phrase.text]

@@ -134,7 +134,7 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
     own_words = (act.pos, act_end) if "…" not in act.text else (0, 0)  # "niet overleeft"
     if frame.negated(max(start, act.pos - 5), act_end, own_words) or frame.talked_about(
-            start, act.pos):
+            start, act.pos) or frame.not_real(act.pos):
         return None
     if _aimed_at_a_task(frame, cons, act, start, end):
         return None
@@ -154,6 +154,8 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     strength = 0.7 + (0.1 if speaker else 0.05)
     strength += 0.15 if _roles(tokens, start, end, cons.intent) else 0.0
     strength = min(1.0, strength * act.weight * patient)
+    if group:  # even a weak act ("pakken we de moslims") is a threat when aimed at a group
+        strength = max(strength, 0.6)
     first = next((Hit(j, tokens[j], 1.0) for j in range(start, act.pos)
                   if tokens[j] in cons.speaker or tokens[j] in cons.incitement), act)
     return Finding("threat", strength, span_text(tokens, first, act), act.pos, group)
