@@ -43,7 +43,7 @@ def _rate(label: str, model: SignalModel, texts: list[str]) -> float:
     start = time.process_time()
     token_lists = [prepare(t).tokens for t in texts]
     prepared = time.process_time() - start
-    model._words.clear()  # start cold, as after loading
+    model.clear_cache()  # start cold, as after loading
     timings = []
     for _ in range(2):
         start = time.process_time()

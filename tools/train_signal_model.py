@@ -146,6 +146,9 @@ def train(rows: Sequence[Row], args: argparse.Namespace) -> tuple[SignalModel, l
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if not (args.corpora / "xed_emotion").is_dir():
+        print(f"corpora folder not found: {args.corpora} (pass --corpora DIR)", file=sys.stderr)
+        return 2
     rows = corpus_rows(args.corpora, args.extra)
     model, dev_rows = train(rows, args)
     report = dev_report(model, dev_rows, HEADS)

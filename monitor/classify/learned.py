@@ -115,11 +115,13 @@ class SignalModel:
         starts = frozenset(f.split(" ", 1)[0] for f in self.weights if " " in f)
         object.__setattr__(self, "_pair_starts", starts)
 
-    def score(self, tokens: Sequence[str]) -> dict[str, HeadScore]:
+    def score(self, tokens: Sequence[str], explain_at: float = 0.0) -> dict[str, HeadScore]:
         """Score a post's ``Doc.tokens`` with every head.
 
-        The loop inlines :func:`units` (it is the hot path): it skips the look-up of a word pair
-        whose first word starts no pair in the vocabulary, but still counts the pair.
+        Drivers are found for heads whose probability is at least ``explain_at`` (by default
+        always; a caller that only reports likely posts saves the sorting). The loop inlines
+        :func:`units` (it is the hot path): it skips the look-up of a word pair whose first
+        word starts no pair in the vocabulary, but still counts the pair.
         """
         cached, weights = self._words, self.weights
         found: dict[str, tuple[float, ...]] = {}
@@ -148,10 +150,17 @@ class SignalModel:
         scores = {}
         for h, head in enumerate(self.heads):
             column = list(map(itemgetter(h), rows))
-            order = sorted(range(len(column)), key=column.__getitem__, reverse=True)[:N_DRIVERS]
-            drivers = tuple(found_units[i] for i in order if column[i] > 0)
-            scores[head] = HeadScore(head, _sigmoid(self.intercepts[h] + sum(column) * scale), drivers)
+            probability = _sigmoid(self.intercepts[h] + sum(column) * scale)
+            drivers: tuple[str, ...] = ()
+            if probability >= explain_at:
+                order = sorted(range(len(column)), key=column.__getitem__, reverse=True)[:N_DRIVERS]
+                drivers = tuple(found_units[i] for i in order if column[i] > 0)
+            scores[head] = HeadScore(head, probability, drivers)
         return scores
+
+    def clear_cache(self) -> None:
+        """Forget the per-word sums (scores do not change; benchmarks use it to start cold)."""
+        self._words.clear()
 
     def _word(self, word: str) -> _Word:
         """(number of features, summed weights per head, starts a known pair) of a word; cached."""

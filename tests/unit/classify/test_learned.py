@@ -86,6 +86,16 @@ def test_drivers_are_words_or_word_pairs_of_the_post() -> None:
     assert "kankerlijer" in default_model().score(prepare(text).tokens)["abuse"].drivers
 
 
+def test_explain_at_skips_drivers_only_for_unlikely_heads() -> None:
+    tokens = prepare("Kutschool, stelletje idioten daar").tokens
+    full = default_model().score(tokens)
+    brief = default_model().score(tokens, explain_at=0.5)
+    assert brief["abuse"] == full["abuse"]  # likely: explained as always
+    clean = prepare("Morgen begint de stage in Breda.").tokens
+    assert default_model().score(clean, explain_at=0.5)["abuse"].drivers == ()
+    assert default_model().score(clean)["abuse"].drivers
+
+
 def test_scores_are_deterministic_and_independent_of_the_word_cache() -> None:
     data = default_model().to_bytes()
     fresh = SignalModel.from_bytes(data)
