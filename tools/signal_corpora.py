@@ -195,6 +195,35 @@ def lexicon_rows(root: Path, seeds: AbuseSeeds) -> Iterator[Row]:
         negative = 1 if polarity < 0 else 0
         yield Row(word, "lexicon", "lexicon-sentiment", abuse=abuse, negative=negative,
                   weight=LEXICON_WEIGHT)
+    for phrase in THREATS:
+        yield Row(phrase, "lexicon", "lexicon-threat", abuse=1, negative=1, weight=LEXICON_WEIGHT)
+    for term, negative in project_sentiment_terms():
+        yield Row(term, "lexicon", "lexicon-project", negative=negative, weight=LEXICON_WEIGHT)
+
+
+def project_sentiment_terms() -> list[tuple[str, int]]:
+    """Signaleer's own complaint (1) and praise (0) terms and clearly valenced words (nl, en)."""
+    terms: dict[str, int] = {}
+    for lang in AVAILABLE_LANGUAGES:
+        data = read_lexicon_data(lang)
+        for group, label in (("complaint", 1), ("praise", 0)):
+            for term, weight in data["terms"][group].items():
+                if weight >= 0.5 and "*" not in term:
+                    terms.setdefault(term, label)
+        for word, valence in data.get("sentiment", {}).items():
+            if abs(valence) >= 1.5 and "*" not in word:
+                terms.setdefault(word, 1 if valence < 0 else 0)
+    return sorted(terms.items())
+
+
+# Threats, written for Signaleer (no public threat corpus exists, see the corpora README).
+THREATS = (
+    "ik maak je af", "ik steek je neer", "ik schiet je dood", "ik weet waar je woont",
+    "ik sla je in elkaar", "ik kom je halen", "je gaat eraan", "jij gaat dood", "ik vermoord je",
+    "wacht maar tot ik je zie", "ik blaas de school op", "morgen komt er een bom",
+    "i will kill you", "i know where you live", "i'm going to shoot", "you are dead",
+    "i will beat you up", "watch your back", "i'll stab you", "bomb the school",
+)
 
 
 # Dutch frames for single words: the frame is the same for an insult and for a harmless word,
