@@ -55,6 +55,7 @@ def specs(pg: bool) -> dict[str, Spec]:
                        needs_pg_flag=True),
         "collect": Spec(tiny=("--feeds", "3", "--items", "5")),
         "classify": Spec(tiny=("--n", "200")),
+        "learned": Spec(tiny=("--n", "200")),
         "digest": Spec(tiny=("--tiny",)),
         "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "1")),
     }

@@ -3,7 +3,8 @@
 Build a :class:`ClassifierContext` once (``ClassifierContext.from_settings(settings)``), then
 call :func:`classify` for each mention. Spike detection over many mentions lives in
 :mod:`monitor.classify.spikes`; the optional learned model in :mod:`monitor.classify.model`
-(apply) and :mod:`monitor.classify.training` (train, needs scikit-learn).
+(apply) and :mod:`monitor.classify.training` (train, needs scikit-learn); the shipped learned
+signal (word and character n-grams, trained on public text) in :mod:`monitor.classify.learned`.
 """
 
 from __future__ import annotations
