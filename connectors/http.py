@@ -3,7 +3,8 @@
 * Every request has a connect/read timeout and an overall deadline (slow-drip servers): past the
   deadline a watchdog shuts the sockets down, so a server that drips its headers or body a byte
   at a time cannot hold a connector (or the daemon) for longer than ``deadline``.
-* The body is streamed and reading stops past ``max_bytes`` (default 10 MB, after decompression).
+* The body is streamed and reading stops past ``max_bytes`` (default 10 MB, on the wire and after
+  decompression); compressed layers are inflated incrementally (:mod:`connectors.httpbody`).
 * 429 and 5xx are retried a couple of times, honouring ``Retry-After``, but one call never
   sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
   :class:`RetriableFetchError` with ``retry_after`` goes up so the scheduler can reschedule.
@@ -28,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from connectors.httpbody import ACCEPT_ENCODING, read_capped
 from monitor import __version__
 from monitor.errors import FatalFetchError, FetchError, RetriableFetchError
 
@@ -155,7 +157,7 @@ class Http:
         self._sleep = sleep
         self._client = httpx.Client(
             verify=shared_ssl_context(),
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
             timeout=self.policy.timeout,
             follow_redirects=True,
             max_redirects=self.policy.max_redirects,
@@ -262,7 +264,7 @@ class Http:
                 method, url, params=params, headers=headers, json=json_body,
                 extensions={"trace": self._trace},
             ) as r:
-                body = self._read_capped(r, started, where)
+                body = read_capped(r, self.policy.max_bytes, self.policy.deadline, started, where)
                 return HttpResponse(r.status_code, str(r.url), r.headers, body, self.context)
         except FetchError:
             raise
@@ -291,25 +293,3 @@ class Http:
         for sock in self._sockets:
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-
-    def _read_capped(self, r: httpx.Response, started: float, where: str) -> bytes:
-        cap = self.policy.max_bytes
-        declared = r.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
-            raise FatalFetchError(
-                f"{where}: response of {int(declared) / MB:.1f} MB exceeds the "
-                f"{cap / MB:g} MB cap", status=r.status_code)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in r.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FatalFetchError(
-                    f"{where}: response exceeds the {cap / MB:g} MB cap; stopped reading",
-                    status=r.status_code)
-            if time.monotonic() - started > self.policy.deadline:
-                raise RetriableFetchError(
-                    f"{where}: body not complete after {self.policy.deadline:g}s",
-                    status=r.status_code)
-            chunks.append(chunk)
-        return b"".join(chunks)

@@ -251,6 +251,13 @@ def rss_cases(rng: random.Random) -> list[Case]:
                                                      Content_Encoding=codec), "error"))
     add(Case("gzip-bomb-streamed", "rss", stream(lambda: iter([zero_stream("gzip", 64)]),
                                                  {"Content-Encoding": "gzip"}), "error"))
+    # stacked encodings (issue 18.1): bounded by the cap; more than two layers or unknown: refused
+    inner = zero_stream("gzip", 256)
+    add(Case("gzip-gzip-bomb", "rss", body(gzip.compress(inner),
+                                           Content_Encoding="gzip, gzip"), "error"))
+    add(Case("three-layers", "rss", body(gzip.compress(gzip.compress(gzip.compress(VALID))),
+                                         Content_Encoding="gzip, gzip, gzip"), "error"))
+    add(Case("unknown-encoding", "rss", body(VALID, Content_Encoding="br"), "error"))
     add(Case("gzip-garbage", "rss", body(b"\x1f\x8b" + b"nonsense" * 100, Content_Encoding="gzip"),
              "error"))
     add(Case("gzip-valid", "rss", body(gzip.compress(VALID), Content_Encoding="gzip"), "data"))
