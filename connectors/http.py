@@ -8,6 +8,7 @@
 * 429 and 5xx are retried a couple of times, honouring ``Retry-After``, but one call never
   sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
   :class:`RetriableFetchError` with ``retry_after`` goes up so the scheduler can reschedule.
+  A wait asked for is capped at 24 hours (``MAX_RETRY_AFTER``).
 * Redirects are followed up to ``max_redirects``.
 * Errors name the connector, method, URL and status: ``rss:omroep: GET https://... -> 503``.
 """
@@ -51,6 +52,7 @@ def _project_url() -> str:
 PROJECT_URL = _project_url()
 USER_AGENT = f"Signaleer/{__version__} (+{PROJECT_URL})"
 MB = 1024 * 1024
+MAX_RETRY_AFTER = 24 * 3600.0  # seconds: the longest wait a Retry-After or reset time can ask for
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -99,22 +101,31 @@ def _snippet(body: bytes, limit: int = 60) -> str:
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (delta or date) or a rate-limit reset header."""
+    """Seconds to wait from ``Retry-After`` (delta or date) or a rate-limit reset header.
+
+    Never more than :data:`MAX_RETRY_AFTER`: a server cannot silence a source for years.
+    """
     now = time.time() if now is None else now
     value = headers.get("retry-after")
     if value:
         value = value.strip()
         if value.isdigit():
-            return float(value)
+            return cap_wait(float(value))
         try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-        except (TypeError, ValueError, IndexError):
+            return cap_wait(parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
         reset = headers.get(name)
         if reset:
-            return _reset_to_delay(reset.strip(), now)
+            delay = _reset_to_delay(reset.strip(), now)
+            return None if delay is None else cap_wait(delay)
     return None
+
+
+def cap_wait(seconds: float) -> float:
+    """A wait a server asked for, within ``[0, MAX_RETRY_AFTER]``."""
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def _reset_to_delay(reset: str, now: float) -> float | None:
