@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,7 @@ _OPTIONS = {"handle", "app_password", "app_password_file", "queries", "base_url"
             "max_pages", "require_match", *HTTP_OPTIONS}
 _SESSION_KEYS = ("session_did", "session_access", "session_refresh")
 _EXPIRY_MARGIN = 60.0  # seconds: refresh a little before the access token runs out
+_XRPC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,39}")
 _AUTH_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequired"})
 
 
@@ -169,7 +171,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
 
     def _login(self, http: Http) -> Session:
         resp = http.post(self._xrpc("com.atproto.server.createSession"), accept=(200, 400, 401),
-                         json_body={"identifier": self.settings.handle,
+                         login=True, json_body={"identifier": self.settings.handle,
                                     "password": self.settings.password})
         if resp.status != 200:
             raise FatalFetchError(
@@ -179,7 +181,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
 
     def _renew(self, http: Http, session: Session) -> Session:
         resp = http.post(self._xrpc("com.atproto.server.refreshSession"), accept=(200, 400, 401),
-                         headers={"Authorization": f"Bearer {session.refresh}"})
+                         login=True, headers={"Authorization": f"Bearer {session.refresh}"})
         if resp.status != 200:  # refresh token expired or revoked: log in again
             return self._login(http)
         return self._session_from(resp)
@@ -264,5 +266,6 @@ def _xrpc_error(resp: HttpResponse) -> str:
         body = json.loads(resp.body)
     except (ValueError, RecursionError):  # RecursionError: deeply nested garbage
         return f"HTTP {resp.status}"
-    return str(body.get("error") or f"HTTP {resp.status}") if isinstance(body, dict) \
-        else f"HTTP {resp.status}"
+    name = body.get("error") if isinstance(body, dict) else None
+    # a name like ExpiredToken, never free text from the server (it ends up in the digest)
+    return name if isinstance(name, str) and _XRPC_NAME.fullmatch(name) else f"HTTP {resp.status}"

@@ -9,7 +9,8 @@
   sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
   :class:`RetriableFetchError` with ``retry_after`` goes up so the scheduler can reschedule.
   A wait asked for is capped at 24 hours (``MAX_RETRY_AFTER``).
-* Redirects are followed up to ``max_redirects``.
+* Redirects are followed up to ``max_redirects``, within the rules of :mod:`connectors.redirects`:
+  never for a login, never to another origin with credentials, never into the local network.
 * Errors name the connector, method, URL and status: ``rss:omroep: GET https://... -> 503``.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import socket
 import ssl
 import threading
@@ -31,6 +33,7 @@ from typing import Any
 import httpx
 
 from connectors.httpbody import ACCEPT_ENCODING, read_capped
+from connectors.redirects import origin, redirect_refusal
 from monitor import __version__
 from monitor.errors import FatalFetchError, FetchError, RetriableFetchError
 
@@ -53,6 +56,7 @@ PROJECT_URL = _project_url()
 USER_AGENT = f"Signaleer/{__version__} (+{PROJECT_URL})"
 MB = 1024 * 1024
 MAX_RETRY_AFTER = 24 * 3600.0  # seconds: the longest wait a Retry-After or reset time can ask for
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,60}")
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -83,10 +87,11 @@ class HttpResponse:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
-            kind = self.headers.get("content-type", "unknown type").split(";")[0]
+            kind = content_kind(self.headers.get("content-type"))
+            got = f"{kind}, {len(self.body)} bytes" if self.body else "an empty body"
             raise RetriableFetchError(
                 f"{self.context}: GET {_short(self.url)} -> {self.status}: "
-                f"expected JSON, got {kind} ({_snippet(self.body)})",
+                f"expected JSON, got {got}",
                 status=self.status,
             ) from None
 
@@ -95,9 +100,14 @@ def _short(url: str, limit: int = 160) -> str:
     return url if len(url) <= limit else url[: limit - 3] + "..."
 
 
-def _snippet(body: bytes, limit: int = 60) -> str:
-    text = " ".join(body[:limit * 2].decode("utf-8", "replace").split())
-    return repr(text[:limit]) if text else "empty body"
+def content_kind(content_type: str | None) -> str:
+    """A short, safe name for a Content-Type (``text/html``); never the server's free text.
+
+    Error texts carry a status and a class like this one, never the response body: they are
+    shown in the digest's source health, and a body may hold whatever an attacker got us to read.
+    """
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return kind if _MEDIA_TYPE.fullmatch(kind) else "unknown type"
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -143,6 +153,21 @@ def _reset_to_delay(reset: str, now: float) -> float | None:
     return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    url: str  # as configured: the start of any redirect chain
+    where: str
+    login: bool
+
+
+def resolve_host(host: str) -> list[str]:
+    """The IP addresses ``host`` resolves to (empty when it does not resolve)."""
+    try:
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+    except (OSError, UnicodeError):
+        return []
+
+
 @functools.cache
 def shared_ssl_context() -> ssl.SSLContext:
     """One verifying TLS context for every client: building one loads the CA bundle (~20 ms)."""
@@ -162,7 +187,11 @@ class Http:
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        resolve: Callable[[str], list[str]] | None = None,
+        origin_local: bool | None = None,
     ) -> None:
+        """``resolve`` (host -> addresses) and ``origin_local`` (the configured host is in the
+        local network; ``None``: decided from its addresses) feed the redirect rules."""
         self.context = context
         self.policy = policy or HttpPolicy()
         self._sleep = sleep
@@ -173,7 +202,11 @@ class Http:
             follow_redirects=True,
             max_redirects=self.policy.max_redirects,
             transport=transport,
+            event_hooks={"response": [self._check_redirect]},
         )
+        self._resolve = resolve or resolve_host
+        self._origin_local = origin_local
+        self._call: _Call | None = None  # the request being sent (for the redirect check)
         self._sockets: list[socket.socket] = []  # every socket this client opened (for the watchdog)
 
     def __enter__(self) -> Http:
@@ -200,14 +233,17 @@ class Http:
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
         accept: Collection[int] = (200,),
+        login: bool = False,
     ) -> HttpResponse:
         """Send, retrying 429/5xx/network errors within ``max_sleep``; return an accepted status.
 
         Statuses in ``accept`` are returned as they are (e.g. 304, or 400/401 a connector
         handles itself); any other status becomes a :class:`FetchError` with context.
+        ``login``: the body is a password or the request renews a session; it is never redirected.
         """
         slept = 0.0
         where = f"{self.context}: {method} {_short(url)}"
+        self._call = _Call(url, where, login)
         for attempt in range(self.policy.retries + 1):
             try:
                 resp = self._once(method, url, params, headers, json_body, where)
@@ -234,8 +270,7 @@ class Http:
         if status not in _RETRY_STATUSES:
             hint = {401: " (check the credentials)", 403: " (access denied)",
                     404: " (check the URL)", 410: " (gone)"}.get(status, "")
-            detail = "" if status in (401, 403) else f": {_snippet(resp.body)}"
-            return FatalFetchError(f"{where} -> {status}{hint}{detail}", status=status), 0.0
+            return FatalFetchError(f"{where} -> {status}{hint}", status=status), 0.0
         asked = retry_after_seconds(resp.headers)
         delay = asked if asked is not None else self.policy.backoff * 2**attempt
         message = f"{where} -> {status}"
@@ -290,6 +325,22 @@ class Http:
         except (httpx.TransportError, httpx.DecodingError) as exc:
             reason = str(exc) or type(exc).__name__
             raise RetriableFetchError(f"{where}: {reason}") from None
+
+    def _check_redirect(self, response: httpx.Response) -> None:
+        """httpx's response hook: refuse a redirect :mod:`connectors.redirects` does not allow."""
+        call = self._call
+        if call is None or not response.has_redirect_location:
+            return
+        current = response.request.url
+        target = str(current.join(response.headers["location"]))
+        hosts = {origin(u)[1] for u in (call.url, target)} - {""}
+        addresses = {h: self._resolve(h) for h in hosts}
+        refusal = redirect_refusal(call.url, str(current), target, addresses,
+                                   credentials="authorization" in response.request.headers,
+                                   login=call.login, origin_local=self._origin_local)
+        if refusal:
+            raise FatalFetchError(f"{call.where} -> {response.status_code}: {refusal}",
+                                  status=response.status_code)
 
     def _trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's trace hook: remember each new connection's socket for the watchdog."""

@@ -415,6 +415,8 @@ def bluesky_cases(rng: random.Random) -> list[Case]:
     add(Case("login-deep-401", "bluesky", json_body({"posts": []}), "error",
              login=body(b"[" * 100_000, "application/json", 401)))
     add(Case("login-list", "bluesky", json_body({"posts": []}), "error", login=json_body([1])))
+    add(Case("login-307-elsewhere", "bluesky", json_body({"posts": []}), "error",  # issue 18.4
+             login=raw(head(307, {"Location": "http://127.0.0.1:9/steal", "Content-Length": "0"}))))
     add(Case("search-401-deep", "bluesky", body(b"[" * 100_000, "application/json", 401), "error"))
     add(Case("search-400-garbage", "bluesky", body(b"\xff\xfe", "application/json", 400), "error"))
     add(Case("slowloris", "bluesky", drip(head(200, {"Content-Type": "application/json"}) + b"{",
