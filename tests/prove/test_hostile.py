@@ -245,6 +245,12 @@ def rss_cases(rng: random.Random) -> list[Case]:
                                  "<!DOCTYPE r SYSTEM 'http://127.0.0.1:9/x.dtd'>"]):
         add(Case(f"doctype-variant-{k}", "rss", body((variant + rss(item("d", "Curio", "&a;"),
                                                                     decl="")).encode())))
+    # quadratic attributes and tag floods (issue 18.3): refused before feedparser parses them
+    crowded = "".join(f' a{i}="v"' for i in range(20_000))
+    add(Case("attributes-20k", "rss", body(rss(item("a", "Curio", "x").replace(
+        "<item>", f"<item{crowded}>")).encode()), "error"))
+    add(Case("tags-300k", "rss", body(rss(item("t", "Curio", "x"), "<a/>" * 300_000).encode()),
+             "error"))
     # compression bombs: far past the 10 MB cap after decompression
     for codec, mb in (("gzip", 64), ("deflate", 64), ("gzip", scale(256, 1024))):
         add(Case(f"{codec}-bomb-{mb}MB", "rss", body(zero_stream(codec, mb),
