@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from connectors.bluesky import BlueskyConnector
+from connectors.bluesky import BlueskyConnector, forget_sessions
 from connectors.http import Http, HttpPolicy
 from connectors.redirects import is_local_address, is_local_host, redirect_refusal
 from monitor.config import InstitutionSettings
@@ -99,6 +99,13 @@ def test_credentials_stay_with_their_origin() -> None:
 
 
 # ----------------------------------------------------------------------------- on loopback
+
+@pytest.fixture(autouse=True)
+def _new_process() -> Iterator[None]:
+    forget_sessions()
+    yield
+    forget_sessions()
+
 
 @pytest.fixture
 def elsewhere() -> Iterator[HTTPServer]:
