@@ -28,9 +28,9 @@ from monitor.configschema import (
     read_secret,
 )
 from monitor.errors import ConfigError
+from monitor.private_files import APP_NAME, default_data_dir
 from monitor.redaction import remember_secret
 
-APP_NAME = "signaleer"
 CONFIG_ENV = "SIGNALEER_CONFIG"
 DATABASE_ENV = "SIGNALEER_DATABASE_URL"
 
@@ -42,9 +42,7 @@ def default_config_path() -> Path:
 
 
 def default_database_url() -> str:
-    from platformdirs import user_data_dir
-
-    return f"sqlite:///{Path(user_data_dir(APP_NAME)) / 'signaleer.db'}"
+    return f"sqlite:///{default_data_dir() / 'signaleer.db'}"
 
 
 @dataclass(frozen=True, slots=True)
