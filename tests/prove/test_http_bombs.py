@@ -2,7 +2,7 @@
 
 ``Content-Encoding: gzip, gzip`` with a 1 GiB (or 8 GiB) inner layer is a few KB on the wire. The
 old client inflated each network chunk completely before counting it: 2.1 GB RSS, or a
-``MemoryError``. The fetch runs in a child process so that its peak RSS (``ru_maxrss``) is its own;
+``MemoryError``. The fetch runs in a child process so that its peak RSS (``VmHWM``) is its own;
 the child also has a 1 GiB address-space limit, so the old code fails fast instead of swapping.
 """
 
@@ -59,7 +59,10 @@ except FetchError as exc:
     outcome["error"] = f"{type(exc).__name__}: {exc}"
 except MemoryError:
     outcome["error"] = "MemoryError"
-outcome["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's peak)
+with open("/proc/self/status", encoding="ascii") as status:
+    hwm = next(line for line in status if line.startswith("VmHWM:"))
+outcome["maxrss_mb"] = int(hwm.split()[1]) / 1024
 print(json.dumps(outcome))
 """
 
