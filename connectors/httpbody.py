@@ -10,6 +10,7 @@ are accepted, and only ``gzip`` / ``deflate`` (and ``identity``): anything else 
 
 from __future__ import annotations
 
+import itertools
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -92,7 +93,6 @@ def read_capped(r: httpx.Response, cap: int, deadline: float, started: float,
         raise FatalFetchError(
             f"{where}: response of {int(declared) / MB:.1f} MB exceeds the "
             f"{cap / MB:g} MB cap", status=r.status_code)
-    layers = [_Layer(n) for n in encodings(r.headers.get("content-encoding", ""), where)]
     over = FatalFetchError(f"{where}: response exceeds the {cap / MB:g} MB cap; stopped reading",
                            status=r.status_code)
 
@@ -107,10 +107,18 @@ def read_capped(r: httpx.Response, cap: int, deadline: float, started: float,
                                           status=r.status_code)
             yield chunk
 
+    def decoded() -> Iterator[bytes]:
+        wire = raw()
+        first = next((chunk for chunk in wire if chunk), b"")
+        if not first:
+            return  # no body (a 304, a HEAD): its Content-Encoding does not matter
+        names = encodings(r.headers.get("content-encoding", ""), where)
+        yield from _through([_Layer(n) for n in names], itertools.chain([first], wire))
+
     chunks: list[bytes] = []
     size = 0
     try:
-        for piece in _through(layers, raw()):
+        for piece in decoded():
             size += len(piece)
             if size > cap:
                 raise over

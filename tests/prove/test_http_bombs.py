@@ -119,3 +119,10 @@ def test_honest_encodings_still_decode(httpserver: HTTPServer, encoding: str) ->
         body, headers={"Content-Encoding": header})
     with Http("rss:ok", HttpPolicy(retries=0)) as http:
         assert http.get(httpserver.url_for("/feed")).body == plain
+
+
+def test_an_empty_body_with_an_unknown_encoding_is_fine(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data(b"", status=304,
+                                                         headers={"Content-Encoding": "br"})
+    with Http("rss:enc", HttpPolicy(retries=0)) as http:
+        assert http.get(httpserver.url_for("/feed"), accept=(304,)).body == b""
