@@ -8,9 +8,12 @@ Options (``[[connectors]] kind = "bluesky"``)::
     base_url = "https://bsky.social"                # the PDS (tests point it at loopback)
     limit = 50   max_pages = 3   require_match = true   timeout = 20
 
-Logins are rate-limited, so the session lives in the cursor (``session_did``,
-``session_access``, ``session_refresh``): the access token is reused until it expires, then
+Logins are rate-limited, so the session is reused: the access token until it expires, then
 renewed with ``com.atproto.server.refreshSession``; only when that fails is there a new login.
+The session tokens are kept in the process's memory only, never in the cursor (the database
+stored them in plain text): the daemon logs in once and reuses the session across runs; a one-shot
+``collect`` logs in once per run. A cursor from an older version that still holds
+``session_did`` / ``session_access`` / ``session_refresh`` is used once and then cleared.
 Per query the cursor keeps the newest ``indexedAt`` seen (``q:<query>``); older pages are read
 down to it, at most ``max_pages`` per run.
 """
@@ -20,6 +23,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +43,7 @@ _OPTIONS = {"handle", "app_password", "app_password_file", "queries", "base_url"
             "max_pages", "require_match", *HTTP_OPTIONS}
 _SESSION_KEYS = ("session_did", "session_access", "session_refresh")
 _EXPIRY_MARGIN = 60.0  # seconds: refresh a little before the access token runs out
+_XRPC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,39}")
 _AUTH_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequired"})
 
 
@@ -58,8 +64,23 @@ class Session:
     access: str = field(repr=False)
     refresh: str = field(repr=False)
 
-    def as_cursor(self) -> dict[str, str]:
-        return dict(zip(_SESSION_KEYS, (self.did, self.access, self.refresh), strict=True))
+
+# (base_url, handle) -> the session; in memory only, shared by the connectors of this process
+_SESSIONS: dict[tuple[str, str], Session] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def forget_sessions() -> None:
+    """Drop every remembered session (tests; the next fetch logs in)."""
+    with _SESSIONS_LOCK:
+        _SESSIONS.clear()
+
+
+def _legacy_session(cursor: Mapping[str, str]) -> Session | None:
+    """The session an older version stored in the cursor, if there is one."""
+    if all(cursor.get(k) for k in _SESSION_KEYS):
+        return Session(*(cursor[k] for k in _SESSION_KEYS))
+    return None
 
 
 def _settings(opts: Options, inst: InstitutionSettings) -> BlueskySettings:
@@ -142,14 +163,16 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
         return _settings(opts, institution)
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:
-        new_cursor = dict(cursor or {})
+        new_cursor = {k: v for k, v in (cursor or {}).items() if k not in _SESSION_KEYS}
         found: dict[str, Mention] = {}
         warnings: list[str] = []
+        key = (self.settings.base_url, self.settings.handle)
+        with _SESSIONS_LOCK:
+            known = _SESSIONS.get(key) or _legacy_session(cursor or {})
         with Http(self.context, self.policy, sleep=self.sleep) as http:
-            session = self._session(http, new_cursor)
+            session = self._session(http, known)
             for query in self.settings.queries:
                 session = self._search(http, session, query, new_cursor, found, warnings)
-        new_cursor.update(session.as_cursor())
         return FetchResult(tuple(found.values()), new_cursor, http_status=200,
                            warnings=tuple(warnings))
 
@@ -158,10 +181,9 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
     def _xrpc(self, method: str) -> str:
         return f"{self.settings.base_url}/xrpc/{method}"
 
-    def _session(self, http: Http, cursor: Mapping[str, str]) -> Session:
-        if not all(cursor.get(k) for k in _SESSION_KEYS):
+    def _session(self, http: Http, session: Session | None) -> Session:
+        if session is None:
             return self._login(http)
-        session = Session(*(cursor[k] for k in _SESSION_KEYS))
         expiry = jwt_expiry(session.access)
         if expiry is not None and expiry - _EXPIRY_MARGIN < self.clock():
             return self._renew(http, session)
@@ -169,7 +191,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
 
     def _login(self, http: Http) -> Session:
         resp = http.post(self._xrpc("com.atproto.server.createSession"), accept=(200, 400, 401),
-                         json_body={"identifier": self.settings.handle,
+                         login=True, json_body={"identifier": self.settings.handle,
                                     "password": self.settings.password})
         if resp.status != 200:
             raise FatalFetchError(
@@ -179,7 +201,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
 
     def _renew(self, http: Http, session: Session) -> Session:
         resp = http.post(self._xrpc("com.atproto.server.refreshSession"), accept=(200, 400, 401),
-                         headers={"Authorization": f"Bearer {session.refresh}"})
+                         login=True, headers={"Authorization": f"Bearer {session.refresh}"})
         if resp.status != 200:  # refresh token expired or revoked: log in again
             return self._login(http)
         return self._session_from(resp)
@@ -187,10 +209,13 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
     def _session_from(self, resp: HttpResponse) -> Session:
         body = resp.json()
         try:
-            return Session(str(body["did"]), str(body["accessJwt"]), str(body["refreshJwt"]))
+            session = Session(str(body["did"]), str(body["accessJwt"]), str(body["refreshJwt"]))
         except (KeyError, TypeError):
             raise RetriableFetchError(
                 f"{self.context}: POST {resp.url}: session response without tokens") from None
+        with _SESSIONS_LOCK:
+            _SESSIONS[(self.settings.base_url, self.settings.handle)] = session
+        return session
 
     # -- search ----------------------------------------------------------------------------
 
@@ -264,5 +289,6 @@ def _xrpc_error(resp: HttpResponse) -> str:
         body = json.loads(resp.body)
     except (ValueError, RecursionError):  # RecursionError: deeply nested garbage
         return f"HTTP {resp.status}"
-    return str(body.get("error") or f"HTTP {resp.status}") if isinstance(body, dict) \
-        else f"HTTP {resp.status}"
+    name = body.get("error") if isinstance(body, dict) else None
+    # a name like ExpiredToken, never free text from the server (it ends up in the digest)
+    return name if isinstance(name, str) and _XRPC_NAME.fullmatch(name) else f"HTTP {resp.status}"

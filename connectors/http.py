@@ -3,11 +3,14 @@
 * Every request has a connect/read timeout and an overall deadline (slow-drip servers): past the
   deadline a watchdog shuts the sockets down, so a server that drips its headers or body a byte
   at a time cannot hold a connector (or the daemon) for longer than ``deadline``.
-* The body is streamed and reading stops past ``max_bytes`` (default 10 MB, after decompression).
+* The body is streamed and reading stops past ``max_bytes`` (default 10 MB, on the wire and after
+  decompression); compressed layers are inflated incrementally (:mod:`connectors.httpbody`).
 * 429 and 5xx are retried a couple of times, honouring ``Retry-After``, but one call never
   sleeps more than ``max_sleep`` seconds in total: when the server asks for longer, a
   :class:`RetriableFetchError` with ``retry_after`` goes up so the scheduler can reschedule.
-* Redirects are followed up to ``max_redirects``.
+  A wait asked for is capped at 24 hours (``MAX_RETRY_AFTER``).
+* Redirects are followed up to ``max_redirects``, within the rules of :mod:`connectors.redirects`:
+  never for a login, never to another origin with credentials, never into the local network.
 * Errors name the connector, method, URL and status: ``rss:omroep: GET https://... -> 503``.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import socket
 import ssl
 import threading
@@ -28,6 +32,8 @@ from typing import Any
 
 import httpx
 
+from connectors.httpbody import ACCEPT_ENCODING, read_capped
+from connectors.redirects import origin, redirect_refusal
 from monitor import __version__
 from monitor.errors import FatalFetchError, FetchError, RetriableFetchError
 
@@ -49,6 +55,8 @@ def _project_url() -> str:
 PROJECT_URL = _project_url()
 USER_AGENT = f"Signaleer/{__version__} (+{PROJECT_URL})"
 MB = 1024 * 1024
+MAX_RETRY_AFTER = 24 * 3600.0  # seconds: the longest wait a Retry-After or reset time can ask for
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,60}")
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -79,10 +87,11 @@ class HttpResponse:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
-            kind = self.headers.get("content-type", "unknown type").split(";")[0]
+            kind = content_kind(self.headers.get("content-type"))
+            got = f"{kind}, {len(self.body)} bytes" if self.body else "an empty body"
             raise RetriableFetchError(
                 f"{self.context}: GET {_short(self.url)} -> {self.status}: "
-                f"expected JSON, got {kind} ({_snippet(self.body)})",
+                f"expected JSON, got {got}",
                 status=self.status,
             ) from None
 
@@ -91,28 +100,42 @@ def _short(url: str, limit: int = 160) -> str:
     return url if len(url) <= limit else url[: limit - 3] + "..."
 
 
-def _snippet(body: bytes, limit: int = 60) -> str:
-    text = " ".join(body[:limit * 2].decode("utf-8", "replace").split())
-    return repr(text[:limit]) if text else "empty body"
+def content_kind(content_type: str | None) -> str:
+    """A short, safe name for a Content-Type (``text/html``); never the server's free text.
+
+    Error texts carry a status and a class like this one, never the response body: they are
+    shown in the digest's source health, and a body may hold whatever an attacker got us to read.
+    """
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return kind if _MEDIA_TYPE.fullmatch(kind) else "unknown type"
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (delta or date) or a rate-limit reset header."""
+    """Seconds to wait from ``Retry-After`` (delta or date) or a rate-limit reset header.
+
+    Never more than :data:`MAX_RETRY_AFTER`: a server cannot silence a source for years.
+    """
     now = time.time() if now is None else now
     value = headers.get("retry-after")
     if value:
         value = value.strip()
         if value.isdigit():
-            return float(value)
+            return cap_wait(float(value))
         try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-        except (TypeError, ValueError, IndexError):
+            return cap_wait(parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
         reset = headers.get(name)
         if reset:
-            return _reset_to_delay(reset.strip(), now)
+            delay = _reset_to_delay(reset.strip(), now)
+            return None if delay is None else cap_wait(delay)
     return None
+
+
+def cap_wait(seconds: float) -> float:
+    """A wait a server asked for, within ``[0, MAX_RETRY_AFTER]``."""
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def _reset_to_delay(reset: str, now: float) -> float | None:
@@ -128,6 +151,21 @@ def _reset_to_delay(reset: str, now: float) -> float | None:
             when = when.replace(tzinfo=UTC)
         return max(0.0, when.timestamp() - now)
     return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    url: str  # as configured: the start of any redirect chain
+    where: str
+    login: bool
+
+
+def resolve_host(host: str) -> list[str]:
+    """The IP addresses ``host`` resolves to (empty when it does not resolve)."""
+    try:
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+    except (OSError, UnicodeError):
+        return []
 
 
 @functools.cache
@@ -149,18 +187,26 @@ class Http:
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        resolve: Callable[[str], list[str]] | None = None,
+        origin_local: bool | None = None,
     ) -> None:
+        """``resolve`` (host -> addresses) and ``origin_local`` (the configured host is in the
+        local network; ``None``: decided from its addresses) feed the redirect rules."""
         self.context = context
         self.policy = policy or HttpPolicy()
         self._sleep = sleep
         self._client = httpx.Client(
             verify=shared_ssl_context(),
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
             timeout=self.policy.timeout,
             follow_redirects=True,
             max_redirects=self.policy.max_redirects,
             transport=transport,
+            event_hooks={"response": [self._check_redirect]},
         )
+        self._resolve = resolve or resolve_host
+        self._origin_local = origin_local
+        self._call: _Call | None = None  # the request being sent (for the redirect check)
         self._sockets: list[socket.socket] = []  # every socket this client opened (for the watchdog)
 
     def __enter__(self) -> Http:
@@ -187,14 +233,17 @@ class Http:
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
         accept: Collection[int] = (200,),
+        login: bool = False,
     ) -> HttpResponse:
         """Send, retrying 429/5xx/network errors within ``max_sleep``; return an accepted status.
 
         Statuses in ``accept`` are returned as they are (e.g. 304, or 400/401 a connector
         handles itself); any other status becomes a :class:`FetchError` with context.
+        ``login``: the body is a password or the request renews a session; it is never redirected.
         """
         slept = 0.0
         where = f"{self.context}: {method} {_short(url)}"
+        self._call = _Call(url, where, login)
         for attempt in range(self.policy.retries + 1):
             try:
                 resp = self._once(method, url, params, headers, json_body, where)
@@ -221,8 +270,7 @@ class Http:
         if status not in _RETRY_STATUSES:
             hint = {401: " (check the credentials)", 403: " (access denied)",
                     404: " (check the URL)", 410: " (gone)"}.get(status, "")
-            detail = "" if status in (401, 403) else f": {_snippet(resp.body)}"
-            return FatalFetchError(f"{where} -> {status}{hint}{detail}", status=status), 0.0
+            return FatalFetchError(f"{where} -> {status}{hint}", status=status), 0.0
         asked = retry_after_seconds(resp.headers)
         delay = asked if asked is not None else self.policy.backoff * 2**attempt
         message = f"{where} -> {status}"
@@ -262,7 +310,7 @@ class Http:
                 method, url, params=params, headers=headers, json=json_body,
                 extensions={"trace": self._trace},
             ) as r:
-                body = self._read_capped(r, started, where)
+                body = read_capped(r, self.policy.max_bytes, self.policy.deadline, started, where)
                 return HttpResponse(r.status_code, str(r.url), r.headers, body, self.context)
         except FetchError:
             raise
@@ -278,6 +326,22 @@ class Http:
             reason = str(exc) or type(exc).__name__
             raise RetriableFetchError(f"{where}: {reason}") from None
 
+    def _check_redirect(self, response: httpx.Response) -> None:
+        """httpx's response hook: refuse a redirect :mod:`connectors.redirects` does not allow."""
+        call = self._call
+        if call is None or not response.has_redirect_location:
+            return
+        current = response.request.url
+        target = str(current.join(response.headers["location"]))
+        hosts = {origin(u)[1] for u in (call.url, target)} - {""}
+        addresses = {h: self._resolve(h) for h in hosts}
+        refusal = redirect_refusal(call.url, str(current), target, addresses,
+                                   credentials="authorization" in response.request.headers,
+                                   login=call.login, origin_local=self._origin_local)
+        if refusal:
+            raise FatalFetchError(f"{call.where} -> {response.status_code}: {refusal}",
+                                  status=response.status_code)
+
     def _trace(self, event: str, info: Mapping[str, Any]) -> None:
         """httpcore's trace hook: remember each new connection's socket for the watchdog."""
         if event == "connection.connect_tcp.complete":
@@ -291,25 +355,3 @@ class Http:
         for sock in self._sockets:
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-
-    def _read_capped(self, r: httpx.Response, started: float, where: str) -> bytes:
-        cap = self.policy.max_bytes
-        declared = r.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
-            raise FatalFetchError(
-                f"{where}: response of {int(declared) / MB:.1f} MB exceeds the "
-                f"{cap / MB:g} MB cap", status=r.status_code)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in r.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FatalFetchError(
-                    f"{where}: response exceeds the {cap / MB:g} MB cap; stopped reading",
-                    status=r.status_code)
-            if time.monotonic() - started > self.policy.deadline:
-                raise RetriableFetchError(
-                    f"{where}: body not complete after {self.policy.deadline:g}s",
-                    status=r.status_code)
-            chunks.append(chunk)
-        return b"".join(chunks)

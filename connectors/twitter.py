@@ -31,7 +31,7 @@ import tweepy
 from connectors.api import ApiConnector
 from connectors.base import HTTP_OPTIONS, HttpPolicy, Options
 from connectors.htmltext import clean_text
-from connectors.http import USER_AGENT
+from connectors.http import USER_AGENT, cap_wait
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, FatalFetchError, FetchError, RetriableFetchError
 from monitor.models import FetchResult, Mention
@@ -231,7 +231,7 @@ class XConnector(ApiConnector[XSettings]):
             return type(exc)(f"{self.context}: {exc}", status=exc.status)
         if isinstance(exc, tweepy.TooManyRequests):
             reset = getattr(exc, "reset_time", None)
-            wait = max(0.0, reset - time.time()) if reset else None
+            wait = cap_wait(reset - time.time()) if reset else None
             return RetriableFetchError(f"{where} -> 429 (rate limited)", status=429,
                                        retry_after=wait)
         if isinstance(exc, tweepy.Unauthorized | tweepy.Forbidden):

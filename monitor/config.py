@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.configschema import (
@@ -27,8 +28,9 @@ from monitor.configschema import (
     read_secret,
 )
 from monitor.errors import ConfigError
+from monitor.private_files import APP_NAME, default_data_dir
+from monitor.redaction import remember_secret
 
-APP_NAME = "signaleer"
 CONFIG_ENV = "SIGNALEER_CONFIG"
 DATABASE_ENV = "SIGNALEER_DATABASE_URL"
 
@@ -40,9 +42,7 @@ def default_config_path() -> Path:
 
 
 def default_database_url() -> str:
-    from platformdirs import user_data_dir
-
-    return f"sqlite:///{Path(user_data_dir(APP_NAME)) / 'signaleer.db'}"
+    return f"sqlite:///{default_data_dir() / 'signaleer.db'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +209,30 @@ def _database(t: Mapping[str, Any]) -> DatabaseSettings:
     url = os.environ.get(DATABASE_ENV) or opt_str(t, "database.url", "") or default_database_url()
     if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
         raise ConfigError(f"database.url: unsupported database URL scheme in {url.split(':')[0]!r}")
+    url, password = escape_url_password(url)
+    remember_secret(password)
     return DatabaseSettings(url=url)
+
+
+def escape_url_password(url: str) -> tuple[str, str | None]:
+    """``(url, password)`` with an unescaped ``@`` or ``/`` in the password percent-encoded.
+
+    The userinfo ends at the *last* ``@`` before the host (as browsers read it); SQLAlchemy's
+    ``make_url`` stops at the first, so ``postgresql://u:p@ss@host/db`` became host ``ss@host``
+    and the password's tail showed in every error and in the masked URL.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.startswith("sqlite"):
+        return url, None
+    netloc_end = rest.partition("?")[0].rfind("@")  # the query may hold an '@' of its own
+    if netloc_end < 0:
+        return url, None
+    userinfo, host_part = rest[:netloc_end], rest[netloc_end + 1:]
+    user, colon, password = userinfo.partition(":")
+    if not colon:
+        return url, None
+    plain = unquote(password)
+    return f"{scheme}://{user}:{quote(plain, safe='')}@{host_part}", plain
 
 
 def _digest(t: Mapping[str, Any]) -> DigestSettings:

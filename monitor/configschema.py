@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
+from monitor.redaction import remember_secret
 
 _EVERY = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -104,6 +105,7 @@ def read_secret(t: Mapping[str, Any], dotted: str, env_name: str, base: Path) ->
                           f"set ${env_name} or {dotted}_file")
     from_env = os.environ.get(env_name)
     if from_env:
+        remember_secret(from_env)
         return from_env
     file_key = f"{key}_file"
     if file_key not in t:
@@ -111,6 +113,8 @@ def read_secret(t: Mapping[str, Any], dotted: str, env_name: str, base: Path) ->
     path = Path(opt_str(t, f"{dotted}_file", ""))
     path = path if path.is_absolute() else base / path
     try:
-        return path.read_text(encoding="utf-8").strip()
+        secret = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"{dotted}_file: cannot read {path}: {exc.strerror}") from None
+    remember_secret(secret)
+    return secret

@@ -36,7 +36,10 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
+
+from monitor.private_files import prepare_sqlite_file
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -239,6 +242,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine with SQLite set up for a daemon and concurrent readers (WAL, busy timeout, FKs)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        prepare_sqlite_file(make_url(url).database or "")  # 0600 whatever the umask
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

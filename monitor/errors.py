@@ -32,11 +32,15 @@ class InputError(SignaleerError):
 
 
 class MailError(SignaleerError):
-    """SMTP delivery failed. ``retriable`` says whether trying again later may help."""
+    """SMTP delivery failed. ``retriable`` says whether trying again later may help;
+    ``maybe_delivered`` that the connection was lost during DATA, so the server may have the
+    message already (at-least-once: a retry can make a second copy)."""
 
-    def __init__(self, message: str, *, retriable: bool = True) -> None:
+    def __init__(self, message: str, *, retriable: bool = True,
+                 maybe_delivered: bool = False) -> None:
         super().__init__(message)
         self.retriable = retriable
+        self.maybe_delivered = maybe_delivered
 
 
 class FetchError(SignaleerError):

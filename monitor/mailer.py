@@ -25,12 +25,14 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 from monitor.config import SmtpSettings
 from monitor.errors import MailError
 
 log = logging.getLogger(__name__)
+# said in the error when the connection was lost during DATA (see MailError.maybe_delivered)
+MAYBE_DELIVERED = "lost during DATA: the server may have stored the message already"
 _DOMAIN_CHARS = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -107,6 +109,7 @@ class SmtpTransport:
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
+        self._in_data = False  # the last send was inside DATA when it failed
 
     def send(self, message: Outgoing) -> dict[str, tuple[int, bytes]]:
         where = f"{self.settings.host}:{self.settings.port}"
@@ -126,12 +129,24 @@ class SmtpTransport:
         except smtplib.SMTPNotSupportedError as exc:
             raise MailError(f"SMTP {where}: {exc} (check smtp.security)", retriable=False) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"SMTP {where}: {type(exc).__name__}: {exc}".rstrip(": "),
-                            retriable=True) from None
+            during = self._in_data
+            raise MailError(f"SMTP {where}: {type(exc).__name__}: {exc}".rstrip(": ")
+                            + (f" ({MAYBE_DELIVERED})" if during else ""),
+                            retriable=True, maybe_delivered=during) from None
 
     def _send(self, message: Outgoing) -> dict[str, tuple[int, bytes]]:
         self._check_auth_policy()
+        self._in_data = False
         smtp = self._connect()
+        data = smtp.data
+
+        def tracked_data(msg: Any) -> tuple[int, bytes]:
+            self._in_data = True  # from here on, a lost connection leaves the outcome unknown
+            reply = data(msg)
+            self._in_data = False
+            return reply
+
+        smtp.data = tracked_data  # type: ignore[method-assign]
         try:
             self._login(smtp)
             refused = smtp.send_message(build_message(message), from_addr=message.sender,

@@ -18,6 +18,7 @@ from typing import ClassVar, Protocol
 
 from monitor.errors import FetchError, StoreError
 from monitor.models import FetchResult, Mention, Verdict
+from monitor.redaction import redact
 from monitor.store import Store
 from monitor.store import state as state_store
 from monitor.store.verdicts import mentions_by_id, save_verdicts
@@ -53,7 +54,7 @@ class CollectOutcome:
         if self.skipped:
             return f"{self.name}: skipped ({self.skipped})"
         if not self.ok:
-            return f"{self.name}: FAILED after {self.seconds:.1f}s: {self.error}"
+            return redact(f"{self.name}: FAILED after {self.seconds:.1f}s: {self.error}")
         status = f", HTTP {self.http_status}" if self.http_status else ""
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
         return (f"{self.name}: ok, fetched {self.fetched}, new {self.new}, flagged {self.flagged}"
@@ -112,6 +113,7 @@ def record_failure(store: Store, source: Source, exc: BaseException, *, started:
         message = str(exc)  # connectors already say which source and request
     else:
         message = f"{source.kind}:{source.name}: {type(exc).__name__}: {exc}"
+    message = redact(message)  # a server may echo a token back in its error
     not_before = now + timedelta(seconds=retry_after) if retry_after else None
     with store.transaction() as conn:
         state_store.save_failure(conn, source.name, source.kind, status=status, error=message,

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from monitor import __version__
+from monitor.redaction import redact
 
 # command name -> "module:attribute" (a click.Command). Add new commands here.
 COMMANDS: dict[str, str] = {
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except Exception as exc:
         logging.getLogger("monitor").debug("internal error", exc_info=True)
-        click.echo(f"signaleer: internal error: {type(exc).__name__}: {exc} "
+        click.echo(f"signaleer: internal error: {type(exc).__name__}: {redact(str(exc))} "
                    "(run with -vv for the traceback, and please report it)", err=True)
         sys.exit(70)
     finally:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from monitor.errors import SignaleerError
+from monitor.redaction import redact
 
 if TYPE_CHECKING:
     from monitor.config import Settings
@@ -36,7 +37,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SignaleerError as exc:
-            raise CliError(str(exc), exc.exit_code) from exc
+            raise CliError(redact(str(exc)), exc.exit_code) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -51,12 +51,13 @@ def preview(ctx: click.Context, day: str | None, out: str | None, as_text: bool)
       signaleer digest preview --date 2026-03-02 --out digest.html
     """
     from monitor.digest.delivery import preview as render_preview
+    from monitor.private_files import write_private_text
 
     settings = settings_from(ctx)
     with open_store(ctx) as store:
         content, rendered = render_preview(store, settings, datetime.now(UTC), _date(day))
     if out:
-        Path(out).write_text(rendered.html, encoding="utf-8")
+        write_private_text(Path(out), rendered.html)
         click.echo(f"wrote {out}: {rendered.html_bytes:,} bytes, {content.item_count} item(s); "
                    f"subject: {rendered.subject}", err=True)
     if as_text:

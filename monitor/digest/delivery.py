@@ -30,7 +30,14 @@ from monitor.digest.model import DigestContent, RenderedDigest
 from monitor.digest.render import MAX_HTML_BYTES, render_digest
 from monitor.digest.selection import build_content, read_inputs
 from monitor.errors import MailError
-from monitor.mailer import Outgoing, SmtpTransport, Transport, check_addresses, make_message_id
+from monitor.mailer import (
+    MAYBE_DELIVERED,
+    Outgoing,
+    SmtpTransport,
+    Transport,
+    check_addresses,
+    make_message_id,
+)
 from monitor.store import Store
 from monitor.store import digests as db
 
@@ -182,19 +189,31 @@ def deliver(store: Store, settings: Settings, record: db.DigestRecord, now: date
     try:
         refused = transport.send(_outgoing(settings, record, rendered, now))
     except MailError as exc:
-        retry_at = now + retry_delay(attempts) if exc.retriable else None
+        retriable, error = _after_failure(exc, record)
+        retry_at = now + retry_delay(attempts) if retriable else None
         with store.transaction() as conn:
-            db.finish_failed(conn, record.id, str(exc), retry_at)
-        log.warning("digest %s not sent (attempt %d): %s", record.digest_date, attempts, exc)
-        status = "pending" if exc.retriable else "failed"
+            db.finish_failed(conn, record.id, error, retry_at)
+        log.warning("digest %s not sent (attempt %d): %s", record.digest_date, attempts, error)
+        status = "pending" if retriable else "failed"
         return DigestOutcome(record.digest_date, record.audience, status, record.message_id,
-                             attempts, str(exc))
+                             attempts, error)
     note = "refused: " + ", ".join(sorted(refused)) if refused else None
     with store.transaction() as conn:
         db.finish_sent(conn, record.id, now, note)
     log.info("digest %s sent (%d items, %d bytes)", record.digest_date, content.item_count,
              rendered.html_bytes)
     return DigestOutcome(record.digest_date, record.audience, "sent", record.message_id, attempts)
+
+
+def _after_failure(exc: MailError, record: db.DigestRecord) -> tuple[bool, str]:
+    """``(retry?, error)``. A connection lost during DATA may have delivered the digest: it is
+    retried once (at most one duplicate, same Message-ID), and not again after a second such loss."""
+    error = str(exc)
+    if exc.maybe_delivered and MAYBE_DELIVERED in (record.last_error or ""):
+        return False, (f"{error}; not retried again: it may have arrived twice already. Check the "
+                       f"inbox; if it is missing: signaleer digest send --date "
+                       f"{record.digest_date.isoformat()}")
+    return exc.retriable, error
 
 
 def _outgoing(settings: Settings, record: db.DigestRecord, rendered: RenderedDigest,

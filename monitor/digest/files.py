@@ -7,6 +7,7 @@ from pathlib import Path
 
 from monitor.config import Settings
 from monitor.digest.delivery import preview
+from monitor.private_files import write_private_text
 from monitor.store import Store
 from monitor.store import digests as db
 
@@ -22,7 +23,7 @@ def write_digest_file(store: Store, settings: Settings, out_dir: str | Path,
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"digest-{content.digest_date.isoformat()}-{_safe(content.audience)}.html"
-    path.write_text(rendered.html, encoding="utf-8")
+    write_private_text(path, rendered.html)
     return path
 
 

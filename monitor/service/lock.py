@@ -20,6 +20,7 @@ daemon's "stop requested"; then :class:`LockBusy` too).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
@@ -96,16 +97,21 @@ class _FileLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
         except OSError as exc:
-            raise StoreError(f"cannot create the instance lock {self.path}: {exc.strerror} "
-                             "(is the database folder read-only?)") from None
+            raise _lock_file_error(self.path, "create", exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             return False
         me = _identity(self.purpose)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{me['purpose']} {me['host']} {me['pid']} {me['since']}\n".encode())
+        line = f"{me['purpose']} {me['host']} {me['pid']} {me['since']}\n".encode()
+        try:  # overwrite first, then cut: an old line's block is reused on a full disk
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, line)
+            os.ftruncate(fd, len(line))
+        except OSError as exc:
+            os.close(fd)
+            raise _lock_file_error(self.path, "write", exc) from None
         self._fd = fd
         return True
 
@@ -126,7 +132,8 @@ class _FileLock:
 
     def holder(self) -> Holder | None:
         try:
-            parts = self.path.read_text(encoding="utf-8").split()
+            with open(self.path, "rb") as fh:  # bounded: the path may name anything
+                parts = fh.read(1024).decode("utf-8", "replace").split()
         except OSError:
             return None
         if len(parts) != 4:
@@ -135,6 +142,18 @@ class _FileLock:
 
     def where(self) -> str:
         return str(self.path)
+
+
+_HINTS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+          errno.EROFS: "the database folder is read-only",
+          errno.EACCES: "check the database folder's owner and permissions"}
+
+
+def _lock_file_error(path: Path, doing: str, exc: OSError) -> StoreError:
+    """A one-line error for the lock file, with a hint for the usual causes."""
+    hint = _HINTS.get(exc.errno or 0, "is the database folder writable?")
+    return StoreError(f"cannot {doing} the instance lock {path}: "
+                      f"{exc.strerror or type(exc).__name__} ({hint})")
 
 
 class _NoLock:

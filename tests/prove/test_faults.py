@@ -176,3 +176,23 @@ def test_smtp_accepts_then_drops_digest_stays_pending_and_is_retried(store: Stor
     assert all(f"dropcase{i}" in text for i in range(4))
     report("smtp_drop", backend=store.dialect, first_error=row.last_error[:200],
            attempts=final.attempts, delivered=len(server.received), lost=0)
+
+
+def test_smtp_that_keeps_storing_then_dropping_gets_one_retry_only(store: Store) -> None:
+    """Issue 18.13: a server that stores the DATA and drops the connection without a reply. The
+    outcome is unknown, so the digest is retried, but once: at most one duplicate, not one per
+    back-off step (5, 10, 20 ... minutes, then every 2 hours)."""
+    add_flagged(store, [mention(i, text=f"Curio Breda klacht twice{i} slecht") for i in range(2)])
+    handler = Recorder(plan=["drop"] * 10)
+    now = datetime.now(UTC)
+    with smtp_server(handler) as (_server, port):
+        settings = make_settings(smtp={"port": port})
+        first = send_due(store, settings, now, if_due=False)
+        assert [o.status for o in first.outcomes] == ["pending"], first
+        for hours in range(1, 49):  # two days of scheduler ticks
+            send_due(store, settings, now + timedelta(hours=hours), if_due=True)
+    day = first.outcomes[0].digest_date
+    with store.reading() as conn:  # later days have digests of their own
+        final = conn.execute(select(digests).where(digests.c.digest_date == day)).one()
+    assert final.status == "failed" and final.attempts == 2  # two copies at most
+    assert "not retried again" in final.last_error and "digest send --date" in final.last_error

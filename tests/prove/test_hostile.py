@@ -245,12 +245,25 @@ def rss_cases(rng: random.Random) -> list[Case]:
                                  "<!DOCTYPE r SYSTEM 'http://127.0.0.1:9/x.dtd'>"]):
         add(Case(f"doctype-variant-{k}", "rss", body((variant + rss(item("d", "Curio", "&a;"),
                                                                     decl="")).encode())))
+    # quadratic attributes and tag floods (issue 18.3): refused before feedparser parses them
+    crowded = "".join(f' a{i}="v"' for i in range(20_000))
+    add(Case("attributes-20k", "rss", body(rss(item("a", "Curio", "x").replace(
+        "<item>", f"<item{crowded}>")).encode()), "error"))
+    add(Case("tags-300k", "rss", body(rss(item("t", "Curio", "x"), "<a/>" * 300_000).encode()),
+             "error"))
     # compression bombs: far past the 10 MB cap after decompression
     for codec, mb in (("gzip", 64), ("deflate", 64), ("gzip", scale(256, 1024))):
         add(Case(f"{codec}-bomb-{mb}MB", "rss", body(zero_stream(codec, mb),
                                                      Content_Encoding=codec), "error"))
     add(Case("gzip-bomb-streamed", "rss", stream(lambda: iter([zero_stream("gzip", 64)]),
                                                  {"Content-Encoding": "gzip"}), "error"))
+    # stacked encodings (issue 18.1): bounded by the cap; more than two layers or unknown: refused
+    inner = zero_stream("gzip", 256)
+    add(Case("gzip-gzip-bomb", "rss", body(gzip.compress(inner),
+                                           Content_Encoding="gzip, gzip"), "error"))
+    add(Case("three-layers", "rss", body(gzip.compress(gzip.compress(gzip.compress(VALID))),
+                                         Content_Encoding="gzip, gzip, gzip"), "error"))
+    add(Case("unknown-encoding", "rss", body(VALID, Content_Encoding="br"), "error"))
     add(Case("gzip-garbage", "rss", body(b"\x1f\x8b" + b"nonsense" * 100, Content_Encoding="gzip"),
              "error"))
     add(Case("gzip-valid", "rss", body(gzip.compress(VALID), Content_Encoding="gzip"), "data"))
@@ -408,6 +421,8 @@ def bluesky_cases(rng: random.Random) -> list[Case]:
     add(Case("login-deep-401", "bluesky", json_body({"posts": []}), "error",
              login=body(b"[" * 100_000, "application/json", 401)))
     add(Case("login-list", "bluesky", json_body({"posts": []}), "error", login=json_body([1])))
+    add(Case("login-307-elsewhere", "bluesky", json_body({"posts": []}), "error",  # issue 18.4
+             login=raw(head(307, {"Location": "http://127.0.0.1:9/steal", "Content-Length": "0"}))))
     add(Case("search-401-deep", "bluesky", body(b"[" * 100_000, "application/json", 401), "error"))
     add(Case("search-400-garbage", "bluesky", body(b"\xff\xfe", "application/json", 400), "error"))
     add(Case("slowloris", "bluesky", drip(head(200, {"Content-Type": "application/json"}) + b"{",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.errors import StoreError
 from monitor.service.lock import (
     EX_TEMPFAIL,
     LOCK_KEY,
@@ -106,3 +107,39 @@ def test_a_deleted_lock_file_means_the_lock_is_lost(tmp_path: Path) -> None:
         assert path is not None
         path.unlink()
         assert not lock.alive()
+
+
+def test_a_full_disk_at_the_lock_file_is_a_clear_error(tmp_path: Path) -> None:
+    """Issue 18.13: writing the lock file on a full disk gave ``internal error: OSError``, exit 70.
+    ``/dev/full`` answers every write with ENOSPC, as a full disk does."""
+    url = _url(tmp_path)
+    lock = lock_path_for(url)
+    assert lock is not None
+    lock.parent.mkdir(parents=True)
+    lock.symlink_to("/dev/full")
+    with pytest.raises(StoreError) as caught, instance_lock(url, purpose="collect"):
+        pass
+    message = str(caught.value)
+    assert message == f"cannot write the instance lock {lock}: No space left on device " \
+                      "(the disk is full)"
+    assert caught.value.exit_code == 1
+
+
+def test_cli_on_a_full_disk_says_so_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from monitor.cli import main
+
+    url = _url(tmp_path)
+    lock = lock_path_for(url)
+    assert lock is not None
+    lock.parent.mkdir(parents=True)
+    lock.symlink_to("/dev/full")
+    config = tmp_path / "signaleer.toml"
+    config.write_text('[institution]\nname = "Curio"\n', encoding="utf-8")
+    monkeypatch.setenv("SIGNALEER_DATABASE_URL", url)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--config", str(config), "collect", "--all"])
+    err = capsys.readouterr().err.strip()
+    assert exit_.value.code == 1, err
+    assert "internal error" not in err
+    assert err.endswith("No space left on device (the disk is full)"), err

@@ -218,3 +218,12 @@ def test_config(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     token.write_text("from-file\n")
     conn = XConnector.from_config("x", {"bearer_token_file": str(token)}, CURIO)
     assert conn.settings.token == "from-file" and "from-file" not in repr(conn.settings)
+
+
+def test_429_reset_years_ahead_is_capped_at_a_day(mocked: responses.RequestsMock) -> None:
+    """Issue 18.5: a reset time in 10 years must not silence the source for 10 years."""
+    mocked.get(SEARCH, json=load("error-429.json"), status=429,
+               headers={"x-rate-limit-reset": str(int(time.time()) + 315_360_000)})
+    with pytest.raises(RetriableFetchError) as info:
+        make().fetch(None)
+    assert info.value.retry_after == 24 * 3600
