@@ -37,33 +37,26 @@ from tests.prove.helpers import (
     stage_counts,
     wait_for,
 )
+from tests.prove.pg_cluster import Cluster
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def _pg_cluster() -> list[str]:
-    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
-        pytest.skip("restarting PostgreSQL needs root and pg_ctlcluster (CI has both)")
-    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
-    if not versions:
-        pytest.skip("no local PostgreSQL cluster to restart (/etc/postgresql is empty)")
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"]
-
-
-def test_postgres_restart_mid_collect(pg_schema_url: str, tmp_path: Path) -> None:
-    restart = _pg_cluster()
+def test_postgres_restart_mid_collect(throwaway_postgres: Cluster, tmp_path: Path) -> None:
+    """Restarts a cluster of its own (issue 12.11), never the machine's shared server."""
+    pg_url = throwaway_postgres.url
     feeds = GrowingFeeds(tmp_path / "feeds", feeds=12, items=800)
     feeds.root.mkdir()
     feeds.write(1)
-    Store.open(pg_schema_url).close()
+    Store.open(pg_url).close()  # the schema, by migration
     out = tmp_path / "run.out"
     with FeedServer(feeds.root) as server:
         config = feeds.config(tmp_path / "c.toml", server.base_url)
-        proc = spawn(config, "collect", "--all", db_url=pg_schema_url, out=out)
+        proc = spawn(config, "collect", "--all", db_url=pg_url, out=out)
         assert wait_for(lambda: stage_counts(out.read_text().splitlines())["ok"] >= 2
                         or proc.poll() is not None, 120)
         t0 = time.monotonic()
-        subprocess.run(restart, check=True, capture_output=True, timeout=120)
+        throwaway_postgres.restart()
         restart_s = time.monotonic() - t0
         try:
             rc = proc.wait(timeout=300)
@@ -73,15 +66,15 @@ def test_postgres_restart_mid_collect(pg_schema_url: str, tmp_path: Path) -> Non
         lines = out.read_text().splitlines()
         counts = stage_counts(lines)
         failed = [ln for ln in lines if ": FAILED" in ln]
-        check_collect(pg_schema_url, feeds)  # nothing half-written
+        check_collect(pg_url, feeds)  # nothing half-written
         assert rc == 1, (rc, lines, stderr[-2000:])
         assert counts["failed"] >= 1, lines
         assert "Traceback" not in stderr, stderr[-3000:]
         for line in failed:  # one clear line per failed connector, naming the database
             assert "database" in line and len(line) < 600, line
-        again = run(config, "collect", "--all", db_url=pg_schema_url)
+        again = run(config, "collect", "--all", db_url=pg_url)
         assert again.returncode == 0, again.stdout + again.stderr[-2000:]
-        state = check_collect(pg_schema_url, feeds)
+        state = check_collect(pg_url, feeds)
     assert state.rows == feeds.total and state.complete_feeds == feeds.feeds
     report("postgres_restart", restart_seconds=round(restart_s, 1), connectors_ok_before=counts["ok"],
            connectors_failed=counts["failed"], exit_status=rc, example_error=failed[0][:300],
