@@ -6,10 +6,12 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from monitor.alerts import send_pending_alerts
 from monitor.config import Settings
 from monitor.errors import StoreError
 from monitor.pipeline import CollectOutcome, collect_many
 from monitor.runtime import build_classifier, build_matcher, build_sources, select_connectors
+from monitor.spikes_job import detect_and_store_spikes
 from monitor.store import Store
 
 log = logging.getLogger("monitor.collect")
@@ -31,7 +33,7 @@ def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, 
 
 
 def after_collect(settings: Settings, store: Store) -> None:
-    """Hooks that follow a collect: spike detection and urgent alerts, where installed."""
+    """Hooks that follow a collect: spike detection and urgent alerts."""
     now = datetime.now(UTC)
     for hook in _hooks():
         try:
@@ -43,15 +45,6 @@ def after_collect(settings: Settings, store: Store) -> None:
 
 
 def _hooks() -> list[Callable[[Store, Settings, datetime], object]]:
-    hooks: list[Callable[[Store, Settings, datetime], object]] = []
-    try:
-        from monitor.spikes_job import detect_and_store_spikes
-        hooks.append(detect_and_store_spikes)
-    except ImportError:
-        pass
-    try:
-        from monitor.alerts import send_pending_alerts
-        hooks.append(send_pending_alerts)
-    except ImportError:
-        pass
-    return hooks
+    """Spike detection and urgent alerts are required parts, imported with this module: a broken
+    installation (say ``css_inline`` missing) stops collect with an error, never drops alerts."""
+    return [detect_and_store_spikes, send_pending_alerts]

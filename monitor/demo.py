@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import Settings, parse_settings
+from monitor.digest.files import write_digest_file
 from monitor.pipeline import CollectOutcome, collect_many
 from monitor.runtime import build_classifier, build_matcher, build_sources
 from monitor.store import Store
@@ -135,8 +136,4 @@ def _import_sample(store: Store, classifier: Any, now: datetime) -> int:
 
 
 def _write_digest(settings: Settings, store: Store, folder: Path, now: datetime) -> Path | None:
-    try:
-        from monitor.digest import write_digest_file
-    except ImportError:
-        return None
     return write_digest_file(store, settings, folder, now)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from typing import Any
 
@@ -75,6 +76,29 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: s
     ctx.obj = {"config_path": config_path}
 
 
+# an optional extra's package -> how to install it; anything else is a required part
+EXTRAS = {"psycopg": "pip install 'signaleer[postgres]'", "sklearn": "pip install 'signaleer[ml]'"}
+
+
+def missing_part_message(exc: ImportError) -> str:
+    """One line for an import that failed: what is missing and how to install it. Under systemd the
+    ``<3>`` prefix gives the journal line priority "error"."""
+    name = (exc.name or "").split(".")[0] or "a module"
+    hint = EXTRAS.get(name, "reinstall: pip install --force-reinstall signaleer")
+    prefix = "<3>" if _stderr_is_journal() else ""
+    return (f"{prefix}signaleer: this installation is incomplete: {name!r} cannot be imported "
+            f"({redact(str(exc))}); {hint}")
+
+
+def _stderr_is_journal() -> bool:
+    """True where systemd connected stderr to the journal (``JOURNAL_STREAM`` = device:inode)."""
+    try:
+        st = os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return os.environ.get("JOURNAL_STREAM") == f"{st.st_dev}:{st.st_ino}"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     try:
@@ -82,6 +106,9 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except ImportError as exc:  # a required part is missing: one clear line, never silence
+        click.echo(missing_part_message(exc), err=True)
+        sys.exit(70)
     except Exception as exc:
         logging.getLogger("monitor").debug("internal error", exc_info=True)
         click.echo(f"signaleer: internal error: {type(exc).__name__}: {redact(str(exc))} "

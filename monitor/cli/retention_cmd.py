@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from monitor.cli.common import handle_errors, open_store, settings_from
+from monitor.cli.privacy_cmd import retention_new_key
 
 
 @click.group()
@@ -18,16 +19,7 @@ def retention() -> None:
     """
 
 
-def _attach_privacy_commands() -> None:
-    """``retention new-key`` belongs to the privacy module; attach it where installed."""
-    try:
-        from monitor.cli.privacy_cmd import retention_new_key
-    except ImportError:
-        return
-    retention.add_command(retention_new_key, "new-key")
-
-
-_attach_privacy_commands()
+retention.add_command(retention_new_key, "new-key")
 
 
 @retention.command()
@@ -37,8 +29,9 @@ _attach_privacy_commands()
 def apply(ctx: click.Context, dry_run: bool) -> None:
     """Apply the retention policy now (the daily cron / systemd-timer job).
 
-    Takes the instance lock: exits 75 if the daemon or another run holds it. Until the retention
-    engine is installed this is a no-op that says so.
+    Deletes or pseudonymises what is past its retention period ([retention] in the config) and
+    records it in the audit log. Takes the instance lock: exits 75 if the daemon or another run
+    holds it.
 
     \b
     Examples:

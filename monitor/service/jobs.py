@@ -8,8 +8,8 @@
   ``signaleer digest send --if-due``. Sending is idempotent: a sent digest is never sent again.
 * ``retention`` daily at ``RETENTION_TIME``: the same as ``signaleer retention apply``.
 
-The digest and retention engines belong to other modules; they are imported lazily so this module
-works (and says so) where one of them is not installed.
+The collect, digest and retention engines are required parts, imported with this module: a broken
+installation fails at start-up with an error instead of skipping a job in silence.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from monitor.collecting import run_collect
 from monitor.config import Settings
+from monitor.digest.delivery import send_due
+from monitor.privacy import apply_retention
 from monitor.store import Store
 
 log = logging.getLogger("monitor.service")
@@ -102,18 +105,12 @@ def _aware(value: datetime) -> datetime:
 
 
 def collect_job(settings: Settings, store: Store, name: str) -> JobResult:
-    from monitor.collecting import run_collect
-
     outcomes = run_collect(settings, store, [name], all_=False)
     return JobResult(all(o.ok for o in outcomes), "; ".join(o.summary() for o in outcomes))
 
 
 def digest_job(settings: Settings, store: Store, now: datetime | None = None) -> JobResult:
-    """``send_due(..., if_due=True)`` from the digest module; a no-op where it is missing."""
-    try:
-        from monitor.digest import send_due
-    except ImportError:
-        return JobResult(True, "digest: not available in this installation; skipped")
+    """``send_due(..., if_due=True)`` from the digest module."""
     report = send_due(store, settings, now or datetime.now(UTC), if_due=True)
     parts = [f"{o.digest_date} {o.status}" + (f" ({o.error})" if o.error else "")
              for o in report.outcomes]
@@ -122,11 +119,7 @@ def digest_job(settings: Settings, store: Store, now: datetime | None = None) ->
 
 def retention_job(settings: Settings, store: Store, now: datetime | None = None, *,
                   dry_run: bool = False, actor: str | None = None) -> JobResult:
-    """``apply_retention`` from the privacy module; a documented no-op until it exists."""
-    try:
-        from monitor.privacy import apply_retention
-    except ImportError:
-        return JobResult(True, "retention: not available in this installation yet; nothing done")
+    """``apply_retention`` from the privacy module."""
     extra = {"actor": actor} if actor else {}
     result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run, **extra)
     summary = getattr(result, "summary", None)
