@@ -25,6 +25,8 @@ __all__ = ["EntryContext", "decode_google_news_link", "entry_to_mention", "unwra
 
 _MAX_ID = 300
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
+_MAIL_THEN_NAME = re.compile(r"^[^\s@()<>]+@[^\s()<>]+\s*\((?P<name>[^()]+)\)$")  # RSS: "a@b (Name)"
+_NAME_THEN_MAIL = re.compile(r"^(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>]+>$")  # "Name <a@b>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,13 @@ def _ids(entry: Any, link: str, title: str, text: str, ctx: EntryContext,
     return f"text:{fingerprint(f'{title} {text}')}", ctx.feed_url
 
 
+def author_name(raw: str) -> str:
+    """The person's name from an RSS ``<author>`` (``"redactie@omroep.example (Jan Jansen)"``) or
+    ``"Jan Jansen <redactie@omroep.example>"``; anything else as given."""
+    found = _MAIL_THEN_NAME.match(raw) or _NAME_THEN_MAIL.match(raw)
+    return found.group("name").strip() if found else raw
+
+
 def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention | None:
     """The mention for ``entry``; ``extra["matched_alias"]`` names the alias found, if any."""
     title = html_to_text(entry.get("title") or "")
@@ -146,7 +155,7 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
         extra["matched_alias"] = match.alias
     if outlet:
         extra["outlet"] = outlet
-    author = clean_text(entry.get("author") or "") or outlet or None
+    author = author_name(clean_text(entry.get("author") or "")) or outlet or None
     return Mention(
         source=ctx.source,
         external_id=external_id,

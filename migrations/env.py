@@ -26,7 +26,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(context.get_x_argument(as_dictionary=True).get("url")
+                         or config.get_main_option("sqlalchemy.url"))
     with engine.connect() as conn:
         _configure(conn)
     engine.dispose()

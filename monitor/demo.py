@@ -42,6 +42,7 @@ class DemoReport:
     outcomes: tuple[CollectOutcome, ...]
     imported: int
     digest_path: Path | None
+    config_path: Path
 
 
 def demo_data_dir() -> Path:
@@ -72,15 +73,39 @@ def _connector(path: Path, base: str) -> dict[str, Any]:
     return {"name": f"demo-{path.stem}", "kind": "rss", "every": "15m", "options": options}
 
 
-def demo_settings(folder: Path, feed_base: str | None) -> Settings:
+def demo_config(folder: Path, feed_base: str | None) -> dict[str, Any]:
+    """The demo's settings as a config mapping (connectors only while its feeds are served)."""
     connectors = [_connector(p, feed_base) for p in feed_files()] if feed_base else []
-    raw: dict[str, Any] = {
+    return {
         "institution": DEMO_INSTITUTION,
-        "database": {"url": f"sqlite:///{folder / 'signaleer-demo.db'}"},
-        "digest": {"recipients": ["mc@curio.example"], "output_dir": str(folder)},
+        "database": {"url": f"sqlite:///{folder.resolve() / 'signaleer-demo.db'}"},
+        "digest": {"recipients": ["mc@curio.example"], "output_dir": str(folder.resolve())},
         "connectors": connectors,
     }
-    return parse_settings(raw, None)
+
+
+def demo_settings(folder: Path, feed_base: str | None) -> Settings:
+    return parse_settings(demo_config(folder, feed_base), None)
+
+
+def write_demo_config(folder: Path) -> Path:
+    """``signaleer-demo.toml``: the demo's own settings (without its feeds, which are served only
+    while the demo runs), so a follow-up command sees the same institution and database."""
+    lines = ["# Written by 'signaleer demo': the settings the demo ran with.",
+             "# Try: signaleer --config THIS_FILE search 'rooster'"]
+    for section, values in demo_config(folder, None).items():
+        if isinstance(values, dict):
+            lines += ["", f"[{section}]", *(f"{k} = {_toml(v)}" for k, v in values.items())]
+    path = folder / "signaleer-demo.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml(value: object) -> str:
+    """A TOML value for a string or a list of strings (JSON's string escapes are valid TOML)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(str(value))
 
 
 def redated_sample(now: datetime) -> Iterator[bytes]:
@@ -119,7 +144,8 @@ def run_demo(folder: Path, *, on_outcome: Callable[[CollectOutcome], None] | Non
                                     on_done=on_outcome)
             imported = _import_sample(store, classifier, now)
             digest_path = _write_digest(settings, store, folder, now)
-    return DemoReport(folder, settings.database.url, tuple(outcomes), imported, digest_path)
+    return DemoReport(folder, settings.database.url, tuple(outcomes), imported, digest_path,
+                      write_demo_config(folder))
 
 
 def _import_sample(store: Store, classifier: Any, now: datetime) -> int:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import ConnectorSettings, Settings, SmtpSettings, load_settings
-from monitor.errors import SignaleerError
+from monitor.errors import FetchError, SignaleerError
+from monitor.redaction import redact
 
 # kind -> (option key, environment variable, needed?(options)) for each connector secret
 SECRETS: dict[str, tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = {
@@ -182,11 +183,25 @@ def probe_urls(conf: ConnectorSettings, connector: Any) -> list[tuple[str, int]]
 
 
 def check_source(conf: ConnectorSettings, connector: Any, timeout: float) -> Iterator[Check]:
+    if conf.kind == "rss" and getattr(connector, "spec", None) is not None:
+        yield check_feed(f"source {conf.name}", connector)
+        return
     urls = probe_urls(conf, connector)
     if not urls:
         yield Check(f"source {conf.name}", True, f"no probe known for kind {conf.kind!r}; skipped")
     for url, bad_from in urls:
         yield probe(f"source {conf.name}", url, bad_from, timeout)
+
+
+def check_feed(name: str, connector: Any) -> Check:
+    """Fetch and parse the feed as collect would: an HTML page at a feed URL is a ✗, not a ✓."""
+    url = shown(connector.spec.url)
+    try:
+        result = connector.fetch(None)
+    except FetchError as exc:  # the full URL may carry a private token: show it without
+        return Check(name, False, redact(str(exc).replace(connector.spec.url, url)))
+    return Check(name, True, f"{url}: HTTP {result.http_status}, a feed with "
+                             f"{len(result.mentions)} matching item(s)")
 
 
 def probe(name: str, url: str, bad_from: int, timeout: float) -> Check:

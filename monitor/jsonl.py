@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from monitor.matching import without_tracking
 from monitor.models import Mention
 
 REQUIRED = ("source", "external_id", "url", "text", "published_at")
@@ -85,7 +86,7 @@ def mention_from_json(obj: Any, *, text_only: bool = False) -> tuple[Mention, tu
     mention = Mention(
         source=_string(obj, "source", warnings, required=strict) or "input",
         external_id=_string(obj, "external_id", warnings, required=strict) or "",
-        url=_string(obj, "url", warnings, required=strict) or "",
+        url=without_tracking(_string(obj, "url", warnings, required=strict) or ""),
         text=text,
         published_at=published,
         author=_string(obj, "author", warnings, required=False),

@@ -32,6 +32,7 @@ __all__ = [
     "fingerprint",
     "fold",
     "normalise_for_fingerprint",
+    "without_tracking",
 ]
 
 # ----------------------------------------------------------------------------- folding
@@ -247,6 +248,22 @@ def canonical_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     )
     return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
+
+
+def without_tracking(url: str) -> str:
+    """``url`` without its tracking parameters (the same set ``canonical_url`` drops), otherwise
+    exactly as given: the link that is stored, shown and mailed. Never raises."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query or parts.scheme.lower() not in ("http", "https"):
+        return url
+    pairs = parts.query.split("&")
+    kept = [p for p in pairs if not _is_tracking(p.split("=", 1)[0])]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 # ----------------------------------------------------------------------------- fingerprints

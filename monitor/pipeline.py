@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Protocol
 
 from monitor.errors import FetchError, StoreError
+from monitor.matching import without_tracking
 from monitor.models import FetchResult, Mention, Verdict
 from monitor.redaction import redact
 from monitor.store import Store
@@ -71,9 +72,12 @@ class Source(Protocol):
 
 
 def _annotate(mentions: Iterable[Mention], matcher: object | None) -> list[Mention]:
-    """Record which alias matched (for highlighting), unless the connector already did."""
+    """Record which alias matched (for highlighting), unless the connector already did; drop
+    tracking parameters from the link that is stored and mailed."""
     out = []
     for m in mentions:
+        if m.url and (clean := without_tracking(m.url)) != m.url:
+            m = replace(m, url=clean)
         if matcher is not None and not (m.extra or {}).get("matched_alias"):
             found = matcher.match(f"{m.title or ''}\n{m.text}")  # type: ignore[attr-defined]
             if found is not None:

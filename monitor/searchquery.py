@@ -83,6 +83,7 @@ def parse(raw: str) -> Query:
     """Parse user input. Raises ``SearchSyntaxError`` only when nothing searchable is left."""
     tokens = _TOKEN.findall(_normalise(raw))
     clauses: list[Clause] = []
+    unsearchable: list[str] = []
     pending_or = False
     for token in tokens:
         if token == "OR":
@@ -91,6 +92,7 @@ def parse(raw: str) -> Query:
         negated = token.startswith("-") and len(token) > 1
         term = _term(token[1:] if negated else token)
         if term is None:
+            unsearchable += [] if negated else [token]
             continue
         if pending_or and not negated:
             last = clauses.pop()
@@ -100,10 +102,19 @@ def parse(raw: str) -> Query:
         pending_or = False
     query = Query(tuple(clauses[:MAX_TERMS]))
     if not query.positive:
-        raise SearchSyntaxError(
-            "nothing to search for: give at least one word that is not excluded "
-            "(for example: curio -vacature)")
+        raise SearchSyntaxError(_nothing_to_search(unsearchable, bool(query.negative)))
     return query
+
+
+def _nothing_to_search(unsearchable: list[str], excluded: bool) -> str:
+    if unsearchable:
+        shown = " ".join(unsearchable)[:40]
+        return (f"nothing to search for: {shown!r} has no letters or digits; search finds words, "
+                "and emoji and punctuation are not indexed (for example: curio brand)")
+    if excluded:
+        return ("nothing to search for: give at least one word that is not excluded "
+                "(for example: curio -vacature)")
+    return "nothing to search for: give at least one word (for example: curio brand)"
 
 
 def _fts5_term(term: Term) -> str:

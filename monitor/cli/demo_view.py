@@ -38,5 +38,5 @@ def show_demo(report: DemoReport) -> None:
     print_table(found, tz, "curio")
     if report.digest_path:
         out.print(f"Digest written to {report.digest_path}", markup=False)
-    out.print(f"Try: SIGNALEER_DATABASE_URL={report.database_url} signaleer search 'rooster'",
-              markup=False)
+    out.print(f"Try, with the demo's own settings: signaleer --config {report.config_path} "
+              "search 'rooster'", markup=False, soft_wrap=True)

@@ -24,7 +24,8 @@ from monitor.digest.model import (
     RenderedDigest,
     SourceHealth,
 )
-from monitor.digest.text import header_safe
+from monitor.digest.text import header_safe, one_line
+from monitor.matching import fold
 
 MAX_HTML_BYTES = 100_000  # Gmail clips messages above ~102 KB
 
@@ -69,7 +70,20 @@ def _context(t: Labels, title: str,
 
     return {"t": t, "title": title, "rules": RULES, "more_command": MORE_COMMAND,
             "problem_text": _problem_text(t), "rule_in_full": rule_in_full,
-            "actions_in": _actions_in}
+            "actions_in": _actions_in, "shown_title": shown_title}
+
+
+def shown_title(item: DigestItem) -> str | None:
+    """The item's title, unless its excerpt says the same (a feed whose description repeats the
+    title): then the text is shown once, with its highlights."""
+    if not item.title:
+        return None
+    body = "".join(seg.text for seg in item.excerpt).strip()
+    cut = body.endswith("…")
+    body, title = (" ".join(fold(x.strip("… ")).split()) for x in (body, item.title))
+    if body == title or (cut and body and title.startswith(body)):
+        return None
+    return item.title
 
 
 def _actions_in(section: ItemSection) -> frozenset[str]:
@@ -127,12 +141,18 @@ def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest
                           text=_tidy(text))
 
 
+def headline(item: DigestItem, limit: int = 90) -> str:
+    """What the mention is about, in a few words: its title, else the start of its text."""
+    text = item.title or "".join(seg.text for seg in item.excerpt)
+    return one_line(text.strip("… "), limit)
+
+
 def render_alert(item: DigestItem, *, language: str, timezone: str, institution: str,
                  subject_prefix: str) -> RenderedDigest:
     """The short email for one urgent mention."""
     t = Labels(language, ZoneInfo(timezone))
-    subject = t("subject_alert", prefix=subject_prefix, source=item.source,
-                author=item.author or t.unknown_author)
+    subject = t("subject_alert", prefix=subject_prefix, headline=headline(item),
+                source=item.source, author=item.author or t.unknown_author)
     title = t("alert_title", institution=institution)
     ctx = {**_context(t, title), "item": item}
     env = environment()

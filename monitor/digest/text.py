@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from monitor.digest.model import Segment
+from monitor.matching import without_tracking
 
 EXCERPT_CHARS = 280
 MAX_URL_CHARS = 2000
@@ -30,7 +31,8 @@ def one_line(value: str | None, limit: int = 200) -> str:
 
 
 def safe_href(url: str | None) -> str | None:
-    """The URL if it is a plain http(s) link with a host; otherwise None (no ``javascript:``)."""
+    """The URL, without tracking parameters, if it is a plain http(s) link with a host; otherwise
+    None (no ``javascript:``)."""
     if not url or len(url) > MAX_URL_CHARS or _CONTROL.search(url) or " " in url:
         return None
     try:
@@ -39,7 +41,7 @@ def safe_href(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    return url
+    return without_tracking(url)
 
 
 def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:

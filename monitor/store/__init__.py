@@ -118,7 +118,7 @@ def _check_sqlite_location(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     database = make_url(url).database
-    if not database:
+    if not database or database.startswith("file:"):  # a URI: SQLite resolves it, no folder here
         return
     parent = Path(database).expanduser().resolve().parent
     try:
