@@ -2,9 +2,10 @@
 
 Checks, in order: the config is valid; the database is reachable and migrated; every required
 secret is present (never printed); each enabled connector's options are valid; the SMTP server
-answers EHLO (and STARTTLS when configured); each enabled source answers a short HEAD/GET.
-A connector may offer ``probe_urls()`` (or ``probe_url()``) to say what to probe; otherwise the
-URL is derived from its options. Feeds are never downloaded in full.
+answers EHLO (and STARTTLS when configured); each enabled source answers. An RSS/Atom feed is
+fetched and parsed as collect would (within the connector's size cap), so an HTML page at a feed
+URL is a ✗; other sources answer a short HEAD/GET. A connector may offer ``probe_urls()`` (or
+``probe_url()``) to say what to probe; otherwise the URL is derived from its options.
 """
 
 from __future__ import annotations
