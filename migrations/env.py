@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from monitor.db import include_object, make_engine, metadata
+from monitor.migrate import set_sqlite_foreign_keys
 
 
 def _configure(connection: Connection) -> None:
@@ -28,7 +29,14 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as conn:
-        _configure(conn)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # see monitor.migrate._run: a batch rebuild must not cascade
+            set_sqlite_foreign_keys(conn, on=False)
+        try:
+            _configure(conn)
+        finally:
+            if sqlite:
+                set_sqlite_foreign_keys(conn, on=True)
     engine.dispose()
 
 

@@ -85,7 +85,8 @@ mentions = Table(
     "mentions", metadata,
     _id(),
     Column("sort_key", BigInteger, nullable=False, unique=True),
-    Column("source", String(32), nullable=False),
+    Column("source", String(128), nullable=False),  # the connector's configured name
+    Column("kind", String(32), nullable=True),  # its kind (rss, youtube, mastodon, ...), shown beside it
     Column("external_id", String(512), nullable=False),
     Column("url", Text, nullable=False),
     Column("canonical_url", Text, nullable=True, index=True),
@@ -94,7 +95,7 @@ mentions = Table(
     Column("title", Text, nullable=True),
     Column("text", Text, nullable=False),
     Column("author", String(256), nullable=True, index=True),
-    Column("author_followers", Integer, nullable=True),
+    Column("author_followers", BigInteger, nullable=True),
     Column("lang", String(8), nullable=True),
     Column("matched_alias", String(128), nullable=True),
     Column("published_at", UTCDateTime, nullable=False),

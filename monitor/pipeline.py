@@ -1,6 +1,6 @@
 """``collect``: fetch outside any transaction, then store in ONE transaction.
 
-Per connector: insert new mentions (dedup by ``(source, external_id)``) -> classify the new ones ->
+Per connector: insert new mentions (dedup by ``(connector name, external_id)``) -> classify the new ones ->
 save verdicts and flags -> save the cursor -> record the run. The cursor is committed with the rows
 it covers, never ahead of them, so a crash anywhere loses nothing and re-running duplicates nothing.
 A failing connector is recorded and never stops the others.
@@ -69,10 +69,25 @@ class Source(Protocol):
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult: ...
 
 
-def _annotate(mentions: Iterable[Mention], matcher: object | None) -> list[Mention]:
-    """Record which alias matched (for highlighting), unless the connector already did."""
+def stamp(mention: Mention, source: Source) -> Mention:
+    """Key the mention by the connector's configured name; keep its kind beside it for display.
+
+    A connector may put its kind (``rss``, or ``youtube`` for the YouTube preset) in
+    ``Mention.source``; that label becomes the kind. Two connectors never share a key space.
+    """
+    if mention.source == source.name and mention.kind:
+        return mention
+    label = mention.source if mention.source and mention.source != source.name else None
+    return replace(mention, source=source.name, kind=mention.kind or label or source.kind)
+
+
+def _annotate(mentions: Iterable[Mention], matcher: object | None, source: Source
+              ) -> list[Mention]:
+    """Stamp each mention with its connector; record which alias matched (for highlighting),
+    unless the connector already did."""
     out = []
     for m in mentions:
+        m = stamp(m, source)
         if matcher is not None and not (m.extra or {}).get("matched_alias"):
             found = matcher.match(f"{m.title or ''}\n{m.text}")  # type: ignore[attr-defined]
             if found is not None:
@@ -85,7 +100,7 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
                  classifier: Classifier | None, matcher: object | None) -> tuple[int, int]:
     """The one transaction. Returns ``(new, flagged)``."""
     now = datetime.now(UTC)
-    mentions = _annotate(result.mentions, matcher)
+    mentions = _annotate(result.mentions, matcher, source)
     with store.transaction() as conn:
         inserted = store.insert_new(mentions, conn=conn)
         flagged = 0

@@ -204,8 +204,8 @@ def _filter_clauses(f: SearchFilters) -> list[Any]:
         clauses.append(m.sort_key >= low)
     if high is not None:
         clauses.append(m.sort_key <= high)
-    if f.sources:
-        clauses.append(m.source.in_(f.sources))
+    if f.sources:  # a connector's name, or a kind (all rss connectors)
+        clauses.append(or_(m.source.in_(f.sources), m.kind.in_(f.sources)))
     if f.langs:
         clauses.append(m.lang.in_(f.langs))
     if f.authors:

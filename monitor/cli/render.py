@@ -11,7 +11,7 @@ from typing import Any
 
 from monitor.models import StoredMention
 
-CSV_FIELDS = ("id", "source", "published_at", "author", "author_followers", "severity",
+CSV_FIELDS = ("id", "source", "outlet", "published_at", "author", "author_followers", "severity",
               "categories", "status", "url", "title", "text")
 
 
@@ -21,6 +21,8 @@ def as_dict(item: StoredMention) -> dict[str, Any]:
     return {
         "id": item.id,
         "source": m.source,
+        "kind": m.kind,
+        "outlet": m.outlet,
         "external_id": m.external_id,
         "url": m.url,
         "author": m.author,
@@ -87,7 +89,7 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
         verdict = item.verdict
         flag = verdict.severity.value if verdict and verdict.flagged else ""
         table.add_row(str(item.id), short_time(item.mention.published_at, tz),
-                      item.mention.source, _escape(item.mention.author or ""), flag,
+                      _escape(item.mention.label), _escape(item.mention.author or ""), flag,
                       _escape(excerpt(item.mention.title or item.mention.text)))
     console.print(table)
     console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)

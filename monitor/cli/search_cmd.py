@@ -23,7 +23,8 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
 
 @click.command()
 @click.argument("query", required=False)
-@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--source", "sources", multiple=True,
+              help="Only this connector, by name (or every one of a kind, e.g. rss); repeatable.")
 @click.option("--since", help="Published on or after (date or date-time, local time).")
 @click.option("--until", help="Published before (date or date-time, local time).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeatable).")

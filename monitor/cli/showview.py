@@ -27,7 +27,8 @@ def print_mention(item: StoredMention, flag_list: Sequence[tuple[str, str]],
     out = Console(highlight=False)
     m = item.mention
     p = lambda text: out.print(text, markup=False)  # noqa: E731 - never interpret post text as markup
-    p(f"#{item.id}  {m.source}  {local_time(m.published_at, tz)}")
+    kind = f" [{m.kind}]" if m.kind and m.kind != m.source else ""
+    p(f"#{item.id}  {m.label}{kind}  {local_time(m.published_at, tz)}")
     if m.author:
         followers = f" ({m.author_followers:,} followers)" if m.author_followers else ""
         p(f"author: {m.author}{followers}")

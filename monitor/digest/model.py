@@ -39,6 +39,7 @@ class DigestItem:
     cluster_size: int = 1
     triage_status: str | None = None
     first_sent_on: date | None = None  # for "still open": the digest it first went out in
+    outlet: str | None = None  # the channel, feed or news outlet, shown beside the source
     actions: tuple[str, ...] = ()  # suggested actions ("answer", "share_thank"): "share" only
     engagement: int | None = None  # known likes/reposts/replies (+ cluster copies): "share" only
 

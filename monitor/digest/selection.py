@@ -246,4 +246,5 @@ def to_item(stored: StoredMention, fallback: re.Pattern[str] | None,
         reasons=tuple(one_line(r, 160) for r in (verdict.reasons if verdict else ())[:MAX_REASONS]),
         rules=rules_for(categories),
         cluster_size=clusters.get(stored.cluster_id, (1, ()))[0] if stored.cluster_id else 1,
-        triage_status=stored.triage_status, first_sent_on=first_sent_on)
+        triage_status=stored.triage_status, first_sent_on=first_sent_on,
+        outlet=one_line(m.outlet, 80) or None if m.outlet and m.outlet != m.source else None)

@@ -20,7 +20,10 @@ from monitor.models import InsertResult, Mention
 SORT_SHIFT = 20
 SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
 MAX_TEXT_CHARS = 100_000
-MAX_FIELD = {"source": 32, "author": 256, "lang": 8, "matched_alias": 128}
+MAX_FIELD = {"source": 128, "kind": 32, "author": 256, "lang": 8, "matched_alias": 128}
+# More followers than people on earth is a source's bug or a lie; it must not fail a batch (the
+# column is BIGINT, but SQLite's driver refuses ints beyond 2**63) nor outrank everything.
+MAX_FOLLOWERS = 10_000_000_000
 FUTURE_TOLERANCE = timedelta(hours=1)
 KEY_LOOKUP_SLICE = 2000  # keys per "already stored?" query, well under SQLite's bound-variable limit
 
@@ -62,6 +65,13 @@ def mention_key(mention: Mention) -> tuple[str, str]:
     return clean(mention.source, MAX_FIELD["source"]) or "unknown", _external_id(mention)
 
 
+def followers(value: object) -> int | None:
+    """A follower count as stored: a whole number in ``0..MAX_FOLLOWERS``; else unknown (None)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return min(value, MAX_FOLLOWERS)
+
+
 def _external_id(mention: Mention) -> str:
     ext = clean(mention.external_id) or ""
     if len(ext) <= 512:
@@ -83,6 +93,7 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
     return {
         "sort_key": sort_key_for(published, source, external_id),
         "source": source,
+        "kind": clean(mention.kind, MAX_FIELD["kind"]),
         "external_id": external_id,
         "url": url,
         "canonical_url": canonical_url(url) if url else None,
@@ -90,7 +101,7 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "title": clean(mention.title, 2000),
         "text": text,
         "author": clean(mention.author, MAX_FIELD["author"]),
-        "author_followers": mention.author_followers,
+        "author_followers": followers(mention.author_followers),
         "lang": clean(mention.lang, MAX_FIELD["lang"]),
         "matched_alias": clean(mention.extra.get("matched_alias"), MAX_FIELD["matched_alias"])
         if mention.extra else None,

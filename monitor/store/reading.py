@@ -15,7 +15,7 @@ def _mention(row: Any) -> Mention:
     return Mention(
         source=row.source, external_id=row.external_id, url=row.url, text=row.text,
         published_at=row.published_at, author=row.author, author_followers=row.author_followers,
-        title=row.title, lang=row.lang,
+        title=row.title, lang=row.lang, kind=row.kind,
         extra={**(row.extra or {}), **({"matched_alias": row.matched_alias}
                                        if row.matched_alias else {})},
     )
