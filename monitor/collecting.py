@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 from monitor.config import Settings
 from monitor.errors import StoreError
 from monitor.pipeline import CollectOutcome, collect_many
-from monitor.runtime import build_classifier, build_matcher, build_sources, select_connectors
+from monitor.runtime import (
+    build_classifier,
+    build_matcher,
+    build_sources,
+    max_ages,
+    select_connectors,
+)
 from monitor.store import Store
 
 log = logging.getLogger("monitor.collect")
@@ -22,7 +28,8 @@ def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, 
     chosen = select_connectors(settings, names, all_=all_)
     sources = build_sources(settings, chosen)
     outcomes = collect_many(store, sources, classifier=build_classifier(settings, store),
-                            matcher=build_matcher(settings), force=force, on_done=on_done)
+                            matcher=build_matcher(settings), force=force, on_done=on_done,
+                            max_ages=max_ages(settings))
     after_collect(settings, store)
     ok = sum(1 for o in outcomes if o.ok)
     log.info("collect: %d/%d connectors ok, %d new, %d flagged", ok, len(outcomes),

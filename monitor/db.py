@@ -35,6 +35,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -101,6 +102,9 @@ mentions = Table(
     Column("published_at", UTCDateTime, nullable=False),
     Column("collected_at", UTCDateTime, nullable=False),
     Column("extra", JSON, nullable=True),
+    # Already older than its connector's max_age when first collected: searchable, never news
+    # (no urgent alert, not listed as new in a digest).
+    Column("stale", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("source", "external_id"),
 )
 

@@ -97,12 +97,14 @@ def _annotate(mentions: Iterable[Mention], matcher: object | None, source: Sourc
 
 
 def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
-                 classifier: Classifier | None, matcher: object | None) -> tuple[int, int]:
-    """The one transaction. Returns ``(new, flagged)``."""
+                 classifier: Classifier | None, matcher: object | None,
+                 max_age: timedelta | None = None) -> tuple[int, int]:
+    """The one transaction. Returns ``(new, flagged)``. Items older than ``max_age`` are stored
+    stale: searchable, never alerted or listed as new."""
     now = datetime.now(UTC)
     mentions = _annotate(result.mentions, matcher, source)
     with store.transaction() as conn:
-        inserted = store.insert_new(mentions, conn=conn)
+        inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
         flagged = 0
         if classifier is not None and inserted.new_ids:
             verdicts = [(mid, classifier.classify(m))
@@ -155,7 +157,8 @@ def fetch_safely(source: Source, cursor: dict[str, str] | None) -> FetchResult |
 
 
 def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, started: datetime,
-            t0: float, classifier: Classifier | None, matcher: object | None) -> CollectOutcome:
+            t0: float, classifier: Classifier | None, matcher: object | None,
+            max_age: timedelta | None) -> CollectOutcome:
     try:
         if isinstance(fetched, BaseException):
             error = record_failure(store, source, fetched, started=started)
@@ -163,7 +166,7 @@ def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, 
             return CollectOutcome(source.name, False, http_status=status, error=error,
                                   seconds=time.monotonic() - t0)
         new, flagged = store_result(store, source, fetched, started=started, classifier=classifier,
-                                    matcher=matcher)
+                                    matcher=matcher, max_age=max_age)
     except StoreError as exc:
         return CollectOutcome(source.name, False, error=f"{source.name}: {exc}",
                               seconds=time.monotonic() - t0)
@@ -185,15 +188,21 @@ def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: d
 
 
 def collect(store: Store, source: Source, *, classifier: Classifier | None = None,
-            matcher: object | None = None, force: bool = False) -> CollectOutcome:
+            matcher: object | None = None, force: bool = False,
+            max_age: timedelta | None = None) -> CollectOutcome:
     """Collect one connector now (unless it is rate limited and ``force`` is false)."""
-    return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force)[0]
+    return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force,
+                        max_ages={source.name: max_age} if max_age else None)[0]
 
 
 def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classifier | None = None,
                  matcher: object | None = None, force: bool = False, workers: int = 8,
-                 on_done: Callable[[CollectOutcome], None] | None = None) -> list[CollectOutcome]:
-    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn."""
+                 on_done: Callable[[CollectOutcome], None] | None = None,
+                 max_ages: Mapping[str, timedelta] | None = None) -> list[CollectOutcome]:
+    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn.
+
+    ``max_ages``: per connector name, the age beyond which a new item is stored stale (the
+    application passes every connector's configured ``max_age``)."""
     now = datetime.now(UTC)
     states = _states(store)
     outcomes: dict[str, CollectOutcome] = {}
@@ -211,7 +220,8 @@ def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classif
             (s, pool.submit(fetch_safely, s, _cursor_of(states.get(s.name))), time.monotonic())
             for s in runnable]
         for source, future, t0 in futures:
-            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher)
+            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher,
+                              (max_ages or {}).get(source.name))
             outcomes[source.name] = outcome
             log.info(outcome.summary())
             if on_done is not None:

@@ -6,6 +6,7 @@ Shared by the one-shot commands (``collect``, ``demo``) and the daemon, so both 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from monitor.config import ConnectorSettings, Settings
@@ -31,6 +32,11 @@ def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> li
     from connectors.base import load_connector
 
     return [load_connector(c, settings.institution) for c in chosen]  # type: ignore[misc]
+
+
+def max_ages(settings: Settings) -> dict[str, timedelta]:
+    """Each connector's ``max_age``: older items are stored stale (searchable, never news)."""
+    return {c.name: timedelta(seconds=c.max_age) for c in settings.connectors}
 
 
 def build_matcher(settings: Settings) -> Matcher:

@@ -176,11 +176,13 @@ _SHORT_MONTHS = {
 class Labels:
     """Label lookup for one language: ``t.key`` for plain labels, ``t("key", n=1)`` to fill."""
 
-    def __init__(self, language: str, tz: tzinfo) -> None:
+    def __init__(self, language: str, tz: tzinfo, year: int | None = None) -> None:
+        """``year``: the current year (the digest's); dates in any other year show theirs."""
         if language not in LABELS:
             raise ValueError(f"unsupported language {language!r}")
         self.language = language
         self.tz = tz
+        self.year = year if year is not None else datetime.now(tz).year
         self._labels = LABELS[language]
 
     def __getattr__(self, key: str) -> str:
@@ -210,11 +212,12 @@ class Labels:
         return f"{weekday} {value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
 
     def short_day(self, value: date) -> str:
-        """'2 mrt' / '2 Mar'."""
-        return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}"
+        """'2 mrt' / '2 Mar'; '12 mrt 2024' when not in the current year."""
+        year = f" {value.year}" if value.year != self.year else ""
+        return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}{year}"
 
     def time(self, value: datetime) -> str:
-        """Local '2 mrt 08:15'."""
+        """Local '2 mrt 08:15' ('12 mrt 2024 10:00' in another year)."""
         local = value.astimezone(self.tz)
         return f"{self.short_day(local.date())} {local:%H:%M}"
 

@@ -117,7 +117,7 @@ def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
 
 def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest:
     """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
-    t = Labels(content.language, ZoneInfo(content.timezone))
+    t = Labels(content.language, ZoneInfo(content.timezone), content.digest_date.year)
     title = t("digest_title", institution=content.institution)
     ctx = {**_context(t, title, _first_rule_uses(content)), "content": content}
     env = environment()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -85,14 +86,17 @@ class Store:
             raise StoreError(f"database read failed: {_db_message(exc)}") from exc
 
     def insert_new(self, batch: Iterable[Mention], *, conn: Connection | None = None,
-                   batch_size: int = 2000) -> InsertResult:
-        """Insert the mentions that are not stored yet; return the new ids. Dedup-safe, batched."""
+                   batch_size: int = 2000, max_age: timedelta | None = None) -> InsertResult:
+        """Insert the mentions that are not stored yet; return the new ids. Dedup-safe, batched.
+        Mentions older than ``max_age`` are stored as stale: searchable, never news."""
         from monitor.store.mentions import insert_new
 
         if conn is not None:
-            return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields)
+            return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields,
+                              max_age=max_age)
         with self.transaction() as tx:
-            return insert_new(tx, batch, batch_size=batch_size, keep_fields=self.keep_fields)
+            return insert_new(tx, batch, batch_size=batch_size, keep_fields=self.keep_fields,
+                              max_age=max_age)
 
 
 def safe_url(url: str) -> str:

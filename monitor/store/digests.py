@@ -102,10 +102,12 @@ def _is_open(mention_id_col: Any) -> Any:
 # --- selection --------------------------------------------------------------------------------
 
 def undigested_flagged_ids(conn: Connection) -> list[int]:
-    """Flagged mentions (info and up) that are in no digest yet, oldest first."""
-    v = verdicts.c
+    """Flagged mentions (info and up) that are in no digest yet and were news when collected
+    (not stale), oldest first."""
+    v, m = verdicts.c, mentions.c
     in_digest = exists().where(digest_items.c.mention_id == v.mention_id)
-    stmt = (select(v.mention_id).where(v.severity.in_(FLAGGED_SEVERITIES), not_(in_digest))
+    stmt = (select(v.mention_id).join(mentions, m.id == v.mention_id)
+            .where(v.severity.in_(FLAGGED_SEVERITIES), not_(in_digest), m.stale.is_(False))
             .order_by(v.mention_id))
     return list(conn.execute(stmt).scalars())
 
@@ -286,14 +288,15 @@ def _alert(row: Any) -> AlertRecord:
 
 
 def urgent_without_alert(conn: Connection, collected_since: datetime) -> list[int]:
-    """Urgent mentions collected since then that have no alert row and are in no sent digest."""
+    """Urgent mentions collected since then (and news then: not stale) that have no alert row and
+    are in no sent digest."""
     v, m = verdicts.c, mentions.c
     has_alert = exists().where(alerts.c.mention_id == v.mention_id)
     in_sent_digest = (exists().where(digest_items.c.mention_id == v.mention_id)
                       .where(digests.c.id == digest_items.c.digest_id, digests.c.status == "sent"))
     stmt = (select(v.mention_id).join(mentions, m.id == v.mention_id)
             .where(v.severity == "urgent", m.collected_at >= collected_since,
-                   not_(has_alert), not_(in_sent_digest))
+                   m.stale.is_(False), not_(has_alert), not_(in_sent_digest))
             .order_by(m.published_at, v.mention_id))
     return list(conn.execute(stmt).scalars())
 

@@ -79,9 +79,10 @@ def _external_id(mention: Mention) -> str:
     return "sha1:" + hashlib.sha1(ext.encode()).hexdigest()
 
 
-def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
-           ) -> dict[str, Any]:
-    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
+def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = (),
+           max_age: timedelta | None = None) -> dict[str, Any]:
+    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
+    ``stale`` when it was published more than ``max_age`` before now, its first sight."""
     from monitor.matching import canonical_url
 
     published = mention.published_at.astimezone(UTC)
@@ -108,6 +109,7 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "published_at": published,
         "collected_at": collected_at,
         "extra": _json_safe_extra(mention.extra, keep_fields),
+        "stale": max_age is not None and published < collected_at - max_age,
     }
 
 
@@ -152,15 +154,18 @@ def _chunks(rows: Iterable[Mention], size: int) -> Iterator[list[Mention]]:
 
 
 def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000,
-               keep_fields: tuple[str, ...] = ()) -> InsertResult:
-    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input."""
+               keep_fields: tuple[str, ...] = (), max_age: timedelta | None = None
+               ) -> InsertResult:
+    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input.
+
+    With ``max_age``, mentions published longer ago than that are stored as stale (see ``db``)."""
     new_ids: list[int] = []
     duplicates = 0
     now = datetime.now(UTC)
     for chunk in _chunks(batch, batch_size):
         unseen = _unseen(conn, chunk)
         duplicates += len(chunk) - len(unseen)
-        rows = [to_row(m, now, keep_fields) for m in unseen]
+        rows = [to_row(m, now, keep_fields, max_age) for m in unseen]
         _number_and_cluster(conn, rows)
         ids = _insert_numbered(conn, rows)
         duplicates += len(rows) - len(ids)
