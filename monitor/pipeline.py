@@ -120,6 +120,27 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
     return len(inserted.new_ids), flagged
 
 
+@dataclass(frozen=True, slots=True)
+class Unbuilt:
+    """A configured connector that failed before it could fetch (its set-up raised)."""
+
+    name: str
+    kind: str
+
+
+def failed_before_fetch(store: Store, name: str, kind: str, exc: BaseException) -> CollectOutcome:
+    """Record a run that failed before it fetched (bad options, a classifier that cannot be
+    built): it counts as a failed run, so status, sources and the digest's health show it."""
+    started = datetime.now(UTC)
+    try:
+        error = record_failure(store, Unbuilt(name, kind), exc, started=started)  # type: ignore[arg-type]
+    except StoreError as store_exc:
+        error = f"{name}: {exc}; and recording the failure failed: {store_exc}"
+    outcome = CollectOutcome(name, False, error=error)
+    log.info(outcome.summary())
+    return outcome
+
+
 def record_failure(store: Store, source: Source, exc: BaseException, *, started: datetime) -> str:
     """Count a failed run; the cursor stays where it was. Returns the error line."""
     now = datetime.now(UTC)

@@ -64,14 +64,14 @@ def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], sinc
 
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=False)
     tz = settings.institution.tz
     filters = SearchFilters(
         sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),
         authors=authors, flagged=flagged,
         min_severity=Severity.parse(severity) if severity else None, status=status,
         langs=langs, categories=categories, limit=limit, sort=sort)
-    with open_store(ctx) as store, store.reading() as conn:
+    with open_store(ctx, connectors=False) as store, store.reading() as conn:
         results = run_search(conn, query, filters)
     if as_json:
         print_json_lines(results)

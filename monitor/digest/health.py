@@ -1,6 +1,7 @@
 """Source health for the digest: a source is healthy only if it runs *and* produces something.
 
-* failing: ``consecutive_failures >= digest.failing_after_runs``;
+* failing: ``consecutive_failures >= digest.failing_after_runs``, or any failure of a source that
+  never succeeded;
 * silent: no new item (or, if it never had one, no success) for ``digest.silent_after_hours``,
   counted from its last new item, else its first run;
 * never-ran: configured and enabled, but it has no state row at all.
@@ -47,6 +48,8 @@ def _one(name: str, status: ConnectorStatus | None, configured: dict, settings: 
 def _problem(status: ConnectorStatus, settings: Settings, now: datetime) -> str | None:
     if status.consecutive_failures >= settings.digest.failing_after_runs:
         return "failing"
+    if status.consecutive_failures and status.last_success_at is None:
+        return "failing"  # it has never worked: one failure is enough to say so
     limit = now - timedelta(hours=settings.digest.silent_after_hours)
     since = status.last_new_at or status.first_run_at or status.updated_at
     return "silent" if since <= limit else None
