@@ -126,14 +126,10 @@ def run_demo(folder: Path, *, on_outcome: Callable[[CollectOutcome], None] | Non
 def _import_sample(store: Store, classifier: Any, now: datetime) -> int:
     import io
 
-    from monitor.jsonl import ParsedLine, iter_lines
-    from monitor.reclassify import reclassify
+    from monitor.importer import Intake, import_stream
 
     stream = io.BytesIO(b"".join(redated_sample(now)))
-    mentions = [item.mention for item in iter_lines(stream) if isinstance(item, ParsedLine)]
-    result = store.insert_new(mentions)
-    reclassify(store, classifier, ids=list(result.new_ids))
-    return len(result.new_ids)
+    return import_stream(store, stream, intake=Intake(classifier=classifier)).new
 
 
 def _write_digest(settings: Settings, store: Store, folder: Path, now: datetime) -> Path | None:

@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Protocol
 
+from sqlalchemy import Connection
+
 from monitor.errors import FetchError, StoreError
-from monitor.models import FetchResult, Mention, Verdict
+from monitor.models import FetchResult, InsertResult, Mention, Verdict
 from monitor.store import Store
 from monitor.store import state as state_store
 from monitor.store.verdicts import mentions_by_id, save_verdicts
@@ -104,13 +106,8 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
     now = datetime.now(UTC)
     mentions = _annotate(result.mentions, matcher, source)
     with store.transaction() as conn:
-        inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
-        flagged = 0
-        if classifier is not None and inserted.new_ids:
-            verdicts = [(mid, classifier.classify(m))
-                        for mid, m in mentions_by_id(conn, inserted.new_ids)]
-            save_verdicts(conn, verdicts, version=classifier.version, now=now)
-            flagged = sum(1 for _, v in verdicts if v.flagged)
+        inserted, flagged = insert_and_classify(store, conn, mentions, classifier=classifier,
+                                                max_age=max_age, now=now)
         state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
                                  status=result.http_status, new=len(inserted.new_ids), now=now)
         state_store.record_run(conn, state_store.RunRecord(
@@ -139,6 +136,20 @@ def failed_before_fetch(store: Store, name: str, kind: str, exc: BaseException) 
     outcome = CollectOutcome(name, False, error=error)
     log.info(outcome.summary())
     return outcome
+
+
+def insert_and_classify(store: Store, conn: Connection, mentions: Iterable[Mention], *,
+                        classifier: Classifier | None, max_age: timedelta | None,
+                        now: datetime) -> tuple[InsertResult, int]:
+    """Store the new mentions and classify them, inside the caller's transaction: the one way
+    mentions come in (``collect`` and ``import``). Returns the insert result and how many of the
+    new ones were flagged."""
+    inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
+    if classifier is None or not inserted.new_ids:
+        return inserted, 0
+    verdicts = [(mid, classifier.classify(m)) for mid, m in mentions_by_id(conn, inserted.new_ids)]
+    save_verdicts(conn, verdicts, version=classifier.version, now=now)
+    return inserted, sum(1 for _, v in verdicts if v.flagged)
 
 
 def record_failure(store: Store, source: Source, exc: BaseException, *, started: datetime) -> str:
