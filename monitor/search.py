@@ -31,6 +31,7 @@ from monitor.errors import SearchSyntaxError, StoreError
 from monitor.models import Severity, StoredMention
 from monitor.searchquery import Query, parse, to_fts5, to_tsquery_sql
 from monitor.store.reading import stored_mentions
+from monitor.store.triage import is_open, latest_status
 
 SORTS = ("newest", "oldest", "relevance")
 STATUSES = ("open", "relevant", "not-relevant", "handled", "untriaged")
@@ -235,16 +236,9 @@ def _verdict_clauses(f: SearchFilters) -> list[Any]:
     return clauses
 
 
-def latest_status_subquery() -> Any:
-    t = triage.c
-    return (select(t.status).where(t.mention_id == mentions.c.id)
-            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
-
-
 def _status_clause(status: str) -> Any:
-    latest = latest_status_subquery()
     if status == "untriaged":
         return ~exists().where(triage.c.mention_id == mentions.c.id)
     if status == "open":
-        return or_(latest.is_(None), latest != "handled")
-    return latest == status
+        return is_open(mentions.c.id)
+    return latest_status(mentions.c.id) == status

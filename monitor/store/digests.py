@@ -33,13 +33,12 @@ from monitor.db import (
     digests,
     mentions,
     spikes,
-    triage,
     verdicts,
 )
 from monitor.digest.model import Spike
+from monitor.store.triage import is_open
 
 FLAGGED_SEVERITIES = ("info", "attention", "urgent")
-CLOSED_STATUSES = ("handled", "not-relevant")
 OPEN_SECTIONS = ("urgent", "attention")
 
 
@@ -88,17 +87,6 @@ def _insert(conn: Connection, table: Any) -> Any:
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
-def _latest_status(mention_id_col: Any) -> Any:
-    t = triage.c
-    return (select(t.status).where(t.mention_id == mention_id_col)
-            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
-
-
-def _is_open(mention_id_col: Any) -> Any:
-    latest = _latest_status(mention_id_col)
-    return or_(latest.is_(None), latest.not_in(CLOSED_STATUSES))
-
-
 # --- selection --------------------------------------------------------------------------------
 
 def undigested_flagged_ids(conn: Connection) -> list[int]:
@@ -131,7 +119,7 @@ def still_open(conn: Connection, before: date, audience: str,
     stmt = (select(di.mention_id, d.digest_date)
             .join(digests, d.id == di.digest_id)
             .where(d.digest_date < before, d.audience == audience, delivered,
-                   di.section.in_(OPEN_SECTIONS), _is_open(di.mention_id))
+                   di.section.in_(OPEN_SECTIONS), is_open(di.mention_id))
             .order_by(d.digest_date, di.mention_id))
     return [(r.mention_id, r.digest_date) for r in conn.execute(stmt)]
 

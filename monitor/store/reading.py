@@ -32,11 +32,11 @@ def stored_mentions(conn: Connection, ids: Sequence[int]) -> list[StoredMention]
     """Load mentions by id, in the order given, with their verdict and latest triage status."""
     if not ids:
         return []
-    from monitor.search import latest_status_subquery
+    from monitor.store.triage import latest_status
 
     v = verdicts.c
     stmt = (select(mentions, v.severity, v.score, v.categories, v.reasons,
-                   latest_status_subquery().label("triage_status"))
+                   latest_status(mentions.c.id).label("triage_status"))
             .outerjoin(verdicts, v.mention_id == mentions.c.id)
             .where(mentions.c.id.in_(list(ids))))
     by_id = {row.id: _stored(row) for row in conn.execute(stmt)}
