@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -40,13 +40,18 @@ def as_dict(item: StoredMention) -> dict[str, Any]:
     }
 
 
-def print_json_lines(items: Sequence[StoredMention]) -> None:
+def shown_note(shown: int, total: int) -> str:
+    """What a capped search says: ``50 of 120 shown; --limit N or --all``."""
+    return f"{shown} of {total} shown; --limit N or --all"
+
+
+def print_json_lines(items: Iterable[StoredMention]) -> None:
     out = sys.stdout
     for item in items:
         out.write(json.dumps(as_dict(item), ensure_ascii=False) + "\n")
 
 
-def print_csv(items: Sequence[StoredMention]) -> None:
+def print_csv(items: Iterable[StoredMention]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for item in items:
@@ -70,7 +75,8 @@ def excerpt(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = None) -> None:
+def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = None, *,
+                total: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -92,7 +98,9 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
                       _escape(item.mention.label), _escape(item.mention.author or ""), flag,
                       _escape(excerpt(item.mention.title or item.mention.text)))
     console.print(table)
-    console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)
+    shown = (shown_note(len(items), total) if total is not None and total > len(items)
+             else f"{len(items)} mention(s)")
+    console.print(f"{shown}; 'signaleer show ID' for details", markup=False)
 
 
 def _escape(text: str) -> str:
