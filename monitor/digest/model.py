@@ -114,7 +114,9 @@ class SourceHealth:
     consecutive_failures: int
     last_success_at: datetime | None
     last_new_at: datetime | None
-    last_error: str | None
+    # What went wrong, as a class with a short sentence in each language (``error_<class>``);
+    # the technical detail (status line, response, errno) is for ``signaleer status`` only.
+    error_class: str | None
 
 
 @dataclass(frozen=True, slots=True)

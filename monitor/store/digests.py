@@ -69,6 +69,7 @@ class ConnectorStatus:
     first_run_at: datetime | None
     updated_at: datetime
     last_error: str | None
+    last_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ def connector_statuses(conn: Connection) -> list[ConnectorStatus]:
                             consecutive_failures=r.consecutive_failures or 0,
                             last_success_at=r.last_success_at, last_new_at=r.last_new_at,
                             first_run_at=r.first_run_at, updated_at=r.updated_at,
-                            last_error=r.last_error) for r in rows]
+                            last_error=r.last_error, last_status=r.last_status) for r in rows]
 
 
 # --- digests -----------------------------------------------------------------------------------
