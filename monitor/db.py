@@ -100,7 +100,7 @@ mentions = Table(
     Column("lang", String(8), nullable=True),
     Column("matched_alias", String(128), nullable=True),
     Column("published_at", UTCDateTime, nullable=False),
-    Column("collected_at", UTCDateTime, nullable=False),
+    Column("collected_at", UTCDateTime, nullable=False, index=True),
     Column("extra", JSON, nullable=True),
     # Already older than its connector's max_age when first collected: searchable, never news
     # (no urgent alert, not listed as new in a digest).

@@ -1,7 +1,8 @@
 """Mentions already older than their connector's max_age when first collected are "stale".
 
 They are stored and searchable, but never alerted and never listed as new in a digest. Existing
-rows are not stale (they have been treated as news already).
+rows are not stale (they have been treated as news already). An index on ``collected_at`` lets the
+digest count what was collected since the previous one ("Other mentions").
 
 Revision ID: 0003
 Revises: 0002
@@ -22,12 +23,15 @@ def upgrade() -> None:
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('stale', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
+        batch_op.create_index(batch_op.f('ix_mentions_collected_at'), ['collected_at'],
+                              unique=False)
     if op.get_bind().dialect.name == "sqlite":  # the batch may have rebuilt the table
         _create_sqlite_triggers()
 
 
 def downgrade() -> None:
     with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentions_collected_at'))
         batch_op.drop_column('stale')
     if op.get_bind().dialect.name == "sqlite":  # the batch rebuilt the table
         _create_sqlite_triggers()

@@ -92,7 +92,8 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True)
 class CountSection:
-    """Info-level mentions: counted per source rather than listed; plus the biggest clusters."""
+    """Mentions that need no attention (info-level and unflagged): counted per source rather
+    than listed; plus the biggest clusters."""
 
     kind: ClassVar[str] = "counts"
     key: str

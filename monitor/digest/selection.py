@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection
@@ -110,6 +110,8 @@ class _Inputs:
     open_items: tuple[tuple[StoredMention, date], ...]
     clusters: Mapping[int, tuple[int, tuple[str, ...]]]
     health: tuple[SourceHealth, ...]
+    # per source: unflagged mentions collected since the last digest
+    quiet: Mapping[str, int] = field(default_factory=dict)
 
 
 def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: datetime,
@@ -133,7 +135,17 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
     return _Inputs(
         sections=sections, mentions=by_id, spikes=tuple(db.spikes_for(conn, digest_id)),
         open_items=open_items, clusters=db.cluster_members(conn, cluster_ids),
-        health=health.judge(db.connector_statuses(conn), settings, now))
+        health=health.judge(db.connector_statuses(conn), settings, now),
+        quiet=_quiet(conn, settings, now, digest_id, claimed_at))
+
+
+def _quiet(conn: Connection, settings: Settings, now: datetime, digest_id: int | None,
+           claimed_at: datetime | None) -> Mapping[str, int]:
+    """Unflagged mentions per source collected since the previous digest: up to this one's
+    claim once it is claimed (so a re-render counts the same), else up to now."""
+    until = claimed_at if digest_id is not None else None
+    since = db.previous_digest_at(conn, settings.digest.audience, claimed_at or now)
+    return db.quiet_counts(conn, since, until)
 
 
 def build_content(inputs: _Inputs, settings: Settings, digest_date: date, now: datetime,
@@ -207,8 +219,10 @@ class _Builder:
         return ItemSection(key, tuple(self.item(m, first_sent[m.id]) for m in shown), len(ranked))
 
     def _counts(self, key: str) -> CountSection:
+        """Every mention no other section lists: info-level ones and, since the previous digest,
+        the unflagged ones, counted per source; plus the most-shared stories."""
         members = self._members(key)
-        per_source = Counter(m.mention.source for m in members)
+        per_source = Counter(m.mention.source for m in members) + Counter(self.inputs.quiet)
         return CountSection(key, tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
                             self._clusters(members))
 

@@ -125,6 +125,28 @@ def still_open(conn: Connection, before: date, audience: str,
     return [(r.mention_id, r.digest_date) for r in conn.execute(stmt)]
 
 
+def previous_digest_at(conn: Connection, audience: str, before: datetime) -> datetime | None:
+    """When the latest digest for ``audience`` created before ``before`` was created."""
+    d = digests.c
+    return conn.execute(select(func.max(d.created_at))
+                        .where(d.audience == audience, d.created_at < before)).scalar()
+
+
+def quiet_counts(conn: Connection, since: datetime | None, until: datetime | None
+                 ) -> dict[str, int]:
+    """Per source: mentions collected in ``[since, until)`` that no section lists (not flagged:
+    no verdict, or severity none) and that were news (not stale). So every one is counted."""
+    m, v = mentions.c, verdicts.c
+    flagged = exists().where(v.mention_id == m.id, v.severity.in_(FLAGGED_SEVERITIES))
+    stmt = (select(m.source, func.count()).where(m.stale.is_(False), not_(flagged))
+            .group_by(m.source))
+    if since is not None:
+        stmt = stmt.where(m.collected_at >= since)
+    if until is not None:
+        stmt = stmt.where(m.collected_at < until)
+    return {source: int(n) for source, n in conn.execute(stmt)}
+
+
 def cluster_members(conn: Connection, cluster_ids: Iterable[int]) -> dict[int, tuple[int, tuple[str, ...]]]:
     """cluster id -> (number of mentions, their sources), over all stored mentions."""
     ids = sorted(set(cluster_ids))
