@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -27,7 +29,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    # `alembic -x url=...` names the database; else $SIGNALEER_DATABASE_URL; else alembic.ini's.
+    url = (context.get_x_argument(as_dictionary=True).get("url")
+           or os.environ.get("SIGNALEER_DATABASE_URL") or config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(url)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # see monitor.migrate._run: a batch rebuild must not cascade

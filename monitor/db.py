@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -249,6 +250,25 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, also for a URI filename (``sqlite:///file:/x.db?uri=true``);
+    ``None`` for in-memory SQLite and other databases."""
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database.startswith("file:"):
+        if "memory" in str(parsed.query.get("mode", "")):
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+        database = database.removeprefix("//localhost").removeprefix("//")
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser().resolve()
 
 
 def normalise_url(url: str) -> str:

@@ -41,6 +41,7 @@ class DemoReport:
     outcomes: tuple[CollectOutcome, ...]
     imported: int
     digest_path: Path | None
+    config_path: Path | None = None  # the demo's settings, for follow-up commands
 
 
 def demo_data_dir() -> Path:
@@ -84,6 +85,26 @@ def demo_settings(folder: Path, feed_base: str | None) -> Settings:
     return parse_settings(raw, None)
 
 
+def write_demo_config(folder: Path) -> Path:
+    """The demo's settings as a config file, so follow-up commands (``signaleer --config FILE
+    search ...``) see the same institution and database as the demo did. Without connectors: the
+    demo's feed server stops with the demo."""
+    def value(v: Any) -> str:
+        return "[" + ", ".join(json.dumps(x) for x in v) + "]" if isinstance(v, list) \
+            else json.dumps(v)
+
+    institution = "\n".join(f"{k} = {value(v)}" for k, v in DEMO_INSTITUTION.items())
+    home = folder.resolve()
+    database = value(f"sqlite:///{home / 'signaleer-demo.db'}")
+    path = folder / "signaleer.toml"
+    path.write_text(
+        "# Written by `signaleer demo`: its settings, for commands run afterwards.\n"
+        f"[institution]\n{institution}\n\n[database]\nurl = {database}\n\n"
+        f"[digest]\nrecipients = [\"mc@curio.example\"]\noutput_dir = {value(str(home))}\n",
+        encoding="utf-8")
+    return path
+
+
 def redated_sample(now: datetime) -> Iterator[bytes]:
     """The bundled social posts, moved so that they happened over the last day."""
     lines = (demo_data_dir() / "sample_mentions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -120,7 +141,8 @@ def run_demo(folder: Path, *, on_outcome: Callable[[CollectOutcome], None] | Non
                                     on_done=on_outcome, max_ages=max_ages(settings))
             imported = _import_sample(store, classifier, now)
             digest_path = _write_digest(settings, store, folder, now)
-    return DemoReport(folder, settings.database.url, tuple(outcomes), imported, digest_path)
+    return DemoReport(folder, settings.database.url, tuple(outcomes), imported, digest_path,
+                      write_demo_config(folder))
 
 
 def _import_sample(store: Store, classifier: Any, now: datetime) -> int:

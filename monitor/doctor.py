@@ -192,11 +192,15 @@ def check_source(conf: ConnectorSettings, connector: Any, timeout: float) -> Ite
     if not urls:
         yield Check(f"source {conf.name}", True, f"no probe known for kind {conf.kind!r}; skipped")
     for url, bad_from in urls:
-        yield probe(f"source {conf.name}", url, bad_from, timeout)
+        yield probe(f"source {conf.name}", url, bad_from, timeout, feed=conf.kind == "rss")
 
 
-def probe(name: str, url: str, bad_from: int, timeout: float) -> Check:
-    """HEAD (falling back to a GET whose body is never read) with a timeout."""
+FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf")
+
+
+def probe(name: str, url: str, bad_from: int, timeout: float, *, feed: bool = False) -> Check:
+    """HEAD (falling back to a GET whose body is never read) with a timeout. A ``feed`` that
+    answers with a web page (HTML, and no feed element in its first KB) fails."""
     import httpx
 
     headers = {"User-Agent": USER_AGENT}
@@ -206,10 +210,26 @@ def probe(name: str, url: str, bad_from: int, timeout: float) -> Check:
             if resp.status_code in (405, 501):
                 with client.stream("GET", url) as streamed:
                     resp = streamed
+            if feed and resp.status_code < bad_from and _looks_like_page(client, url, resp):
+                return Check(name, False, f"{shown(url)}: HTTP {resp.status_code}, but a web page "
+                                          "(text/html), not an RSS or Atom feed")
     except httpx.HTTPError as exc:
         return Check(name, False, f"{shown(url)}: {type(exc).__name__}")
     ok = resp.status_code < bad_from
     return Check(name, ok, f"{shown(url)}: HTTP {resp.status_code}")
+
+
+def _looks_like_page(client: Any, url: str, resp: Any) -> bool:
+    """HTML by its Content-Type, and no feed element in the first KB of the body."""
+    if "html" not in resp.headers.get("content-type", "").lower():
+        return False
+    with client.stream("GET", url) as streamed:
+        head = b""
+        for chunk in streamed.iter_bytes():
+            head += chunk
+            if len(head) >= 1024:
+                break
+    return not any(marker in head[:1024].lower() for marker in FEED_MARKERS)
 
 
 def shown(url: str) -> str:

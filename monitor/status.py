@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select, text
 
 from monitor.config import ConnectorSettings, Settings
-from monitor.db import connector_runs, digests, mentions, verdicts
+from monitor.db import connector_runs, digests, mentions, sqlite_path, verdicts
 from monitor.service.jobs import next_collect_at
 from monitor.store import Store, safe_url
 from monitor.store.state import SourceHealth, all_states, items_since
@@ -186,12 +186,9 @@ def mention_counts(conn: Connection) -> Mapping[str, int]:
 def database_size(conn: Connection, url: str) -> int | None:
     """SQLite: the file plus its WAL; PostgreSQL: every table of the schema with indexes/TOAST."""
     if conn.dialect.name == "sqlite":
-        from sqlalchemy.engine import make_url
-
-        database = make_url(url).database
-        if not database or database == ":memory:":
+        path = sqlite_path(url)
+        if path is None:
             return None
-        path = Path(database).expanduser()
         return sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
     if conn.dialect.name == "postgresql":
         value = conn.execute(text(

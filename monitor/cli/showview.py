@@ -33,7 +33,7 @@ def print_mention(item: StoredMention, flag_list: Sequence[tuple[str, str]],
         followers = f" ({m.author_followers:,} followers)" if m.author_followers else ""
         p(f"author: {m.author}{followers}")
     p(f"url:    {m.url}")
-    if m.title:
+    if m.title and " ".join(m.title.split()) != " ".join(m.text.split()):
         p(f"title:  {m.title}")
     p("")
     p(m.text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -117,14 +116,12 @@ def _db_message(exc: DBAPIError) -> str:
 
 def _check_sqlite_location(url: str) -> None:
     """Create the SQLite file's folder; say clearly when it cannot exist."""
-    if not url.startswith("sqlite") or ":memory:" in url:
-        return
-    from sqlalchemy.engine import make_url
+    from monitor.db import sqlite_path
 
-    database = make_url(url).database
-    if not database:
+    path = sqlite_path(url)
+    if path is None:
         return
-    parent = Path(database).expanduser().resolve().parent
+    parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -90,14 +90,17 @@ def _insert(conn: Connection, table: Any) -> Any:
 
 # --- selection --------------------------------------------------------------------------------
 
-def undigested_flagged_ids(conn: Connection) -> list[int]:
+def undigested_flagged_ids(conn: Connection, collected_before: datetime | None = None
+                           ) -> list[int]:
     """Flagged mentions (info and up) that are in no digest yet and were news when collected
-    (not stale), oldest first."""
+    (not stale), oldest first; with ``collected_before``, only those collected earlier."""
     v, m = verdicts.c, mentions.c
     in_digest = exists().where(digest_items.c.mention_id == v.mention_id)
     stmt = (select(v.mention_id).join(mentions, m.id == v.mention_id)
             .where(v.severity.in_(FLAGGED_SEVERITIES), not_(in_digest), m.stale.is_(False))
             .order_by(v.mention_id))
+    if collected_before is not None:
+        stmt = stmt.where(m.collected_at < collected_before)
     return list(conn.execute(stmt).scalars())
 
 

@@ -83,14 +83,14 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
            max_age: timedelta | None = None) -> dict[str, Any]:
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
     ``stale`` when it was published more than ``max_age`` before now, its first sight."""
-    from monitor.matching import canonical_url
+    from monitor.matching import canonical_url, strip_tracking
 
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
     source, external_id = mention_key(mention)
     text = clean(mention.text, MAX_TEXT_CHARS) or ""
-    url = clean(mention.url) or ""
+    url = strip_tracking(clean(mention.url) or "")
     return {
         "sort_key": sort_key_for(published, source, external_id),
         "source": source,
