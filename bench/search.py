@@ -158,7 +158,7 @@ def cold_start(url: str, runs: int, query: str = "curio") -> list[float]:
         start = time.perf_counter()
         done = subprocess.run([*cmd, "search", query], env=env, capture_output=True, text=True)
         seconds.append(time.perf_counter() - start)
-        if done.returncode != 0 or "mention" not in done.stdout:
+        if done.returncode != 0 or not any(w in done.stdout for w in ("mention", "shown")):
             raise SystemExit(f"signaleer search failed: {done.stderr.strip()[-300:]}")
     return seconds
 
