@@ -126,6 +126,16 @@ def _ids(entry: Any, link: str, title: str, text: str, ctx: EntryContext,
     return f"text:{fingerprint(f'{title} {text}')}", ctx.feed_url
 
 
+_EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
+
+
+def _author(entry: Any) -> str:
+    """The author's name: RSS writes ``redactie@example.nl (Jan Jansen)``; show ``Jan Jansen``."""
+    raw = clean_text(entry.get("author") or "")
+    found = _EMAIL_WITH_NAME.match(raw)  # (feedparser's author_detail mangles this form)
+    return found.group("name").strip() if found else raw
+
+
 def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention | None:
     """The mention for ``entry``; ``extra["matched_alias"]`` names the alias found, if any."""
     title = html_to_text(entry.get("title") or "")
@@ -146,7 +156,7 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
         extra["matched_alias"] = match.alias
     if outlet:
         extra["outlet"] = outlet
-    author = clean_text(entry.get("author") or "") or outlet or None
+    author = _author(entry) or outlet or None
     return Mention(
         source=ctx.source,
         external_id=external_id,

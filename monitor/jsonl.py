@@ -1,7 +1,8 @@
 """The mention JSON-lines format shared by ``import``, ``classify`` and the benchmarks.
 
 One JSON object per line: ``source``, ``external_id``, ``url``, ``text``, ``published_at`` (ISO 8601),
-optional ``author``, ``author_followers``, ``title``, ``lang``. Extra keys (``id``, ``label``, ...)
+optional ``author``, ``author_followers``, ``title``, ``lang``, ``kind``. ``source`` names the source
+(a connector's name, or any label); with ``external_id`` it is the key. Extra keys (``id``, ``label``, ...)
 are ignored here and may be read by the caller.
 """
 
@@ -16,7 +17,7 @@ from typing import IO, Any
 from monitor.models import Mention
 
 REQUIRED = ("source", "external_id", "url", "text", "published_at")
-OPTIONAL_STR = ("author", "title", "lang")
+OPTIONAL_STR = ("author", "title", "lang", "kind")
 
 
 class LineError(ValueError):
@@ -92,6 +93,7 @@ def mention_from_json(obj: Any, *, text_only: bool = False) -> tuple[Mention, tu
         author_followers=_followers(obj),
         title=_string(obj, "title", warnings, required=False),
         lang=_string(obj, "lang", warnings, required=False),
+        kind=_string(obj, "kind", warnings, required=False),
     )
     return mention, tuple(warnings)
 

@@ -222,6 +222,22 @@ def _is_tracking(key: str) -> bool:
     return k in _TRACKING_PARAMS or k.startswith(_TRACKING_PREFIXES)
 
 
+def strip_tracking(url: str) -> str:
+    """``url`` without tracking parameters (``utm_*``, ``fbclid``, ``mc_cid`` ...), otherwise as
+    it was: what Signaleer stores and mails. Never raises."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
 def canonical_url(url: str) -> str:
     """A stable form of ``url`` for deduplication. Never raises; odd input comes back trimmed.
 

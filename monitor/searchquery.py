@@ -99,6 +99,10 @@ def parse(raw: str) -> Query:
             clauses.append(Clause((term,), negated=negated))
         pending_or = False
     query = Query(tuple(clauses[:MAX_TERMS]))
+    if not clauses:
+        raise SearchSyntaxError(
+            f"nothing to search for in {raw.strip()[:40]!r}: search finds words and numbers; "
+            "emoji and punctuation are not indexed (to list everything, leave out the query)")
     if not query.positive:
         raise SearchSyntaxError(
             "nothing to search for: give at least one word that is not excluded "

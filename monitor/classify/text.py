@@ -64,8 +64,8 @@ def prepare(text: str, title: str | None = None) -> Doc:
         tokens=tuple(t for t in tokens if t),
         urls=urls,
         emojis=_emojis(raw),
-        exclamations=raw.count("!"),
-        questions=without_urls.count("?"),
+        exclamations=without_urls.count("!"),
+        questions=without_urls.count("?"),  # a "?" inside a link asks nothing
     )
 
 

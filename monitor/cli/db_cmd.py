@@ -41,7 +41,7 @@ def upgrade(ctx: click.Context) -> None:
 @click.pass_context
 @handle_errors
 def current(ctx: click.Context) -> None:
-    """Show the schema revision of the database and whether it is up to date.
+    """Show the schema revision of the database and whether it is up to date (exit 1 if not).
 
     \b
     Example:
@@ -55,3 +55,5 @@ def current(ctx: click.Context) -> None:
         head = migrate.head_revision(store.engine)
         state = "up to date" if rev == head else f"behind head {head}; run 'signaleer db upgrade'"
         click.echo(f"revision {rev or 'none (empty database)'}: {state}")
+    if rev != head:
+        ctx.exit(1)

@@ -34,7 +34,7 @@ def retention_new_key(file: Path) -> None:
                f"[retention] pseudonym_key_file = \"{file}\"")
 
 
-@click.group()
+@click.group(short_help="Data-subject requests (AVG art. 15 and 17): export or erase.")
 def subject() -> None:
     """Data-subject requests (AVG art. 15 and 17): export or erase what is stored about a person.
 

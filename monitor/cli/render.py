@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 from monitor.models import StoredMention
 
-CSV_FIELDS = ("id", "source", "published_at", "author", "author_followers", "severity",
+CSV_FIELDS = ("id", "source", "outlet", "published_at", "author", "author_followers", "severity",
               "categories", "status", "url", "title", "text")
 
 
@@ -21,6 +21,8 @@ def as_dict(item: StoredMention) -> dict[str, Any]:
     return {
         "id": item.id,
         "source": m.source,
+        "kind": m.kind,
+        "outlet": m.outlet,
         "external_id": m.external_id,
         "url": m.url,
         "author": m.author,
@@ -38,13 +40,18 @@ def as_dict(item: StoredMention) -> dict[str, Any]:
     }
 
 
-def print_json_lines(items: Sequence[StoredMention]) -> None:
+def shown_note(shown: int, total: int) -> str:
+    """What a capped search says: ``50 of 120 shown; --limit N or --all``."""
+    return f"{shown} of {total} shown; --limit N or --all"
+
+
+def print_json_lines(items: Iterable[StoredMention]) -> None:
     out = sys.stdout
     for item in items:
         out.write(json.dumps(as_dict(item), ensure_ascii=False) + "\n")
 
 
-def print_csv(items: Sequence[StoredMention]) -> None:
+def print_csv(items: Iterable[StoredMention]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for item in items:
@@ -68,7 +75,8 @@ def excerpt(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = None) -> None:
+def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = None, *,
+                total: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -87,10 +95,12 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
         verdict = item.verdict
         flag = verdict.severity.value if verdict and verdict.flagged else ""
         table.add_row(str(item.id), short_time(item.mention.published_at, tz),
-                      item.mention.source, _escape(item.mention.author or ""), flag,
+                      _escape(item.mention.label), _escape(item.mention.author or ""), flag,
                       _escape(excerpt(item.mention.title or item.mention.text)))
     console.print(table)
-    console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)
+    shown = (shown_note(len(items), total) if total is not None and total > len(items)
+             else f"{len(items)} mention(s)")
+    console.print(f"{shown}; 'signaleer show ID' for details", markup=False)
 
 
 def _escape(text: str) -> str:

@@ -37,8 +37,9 @@ _attach_privacy_commands()
 def apply(ctx: click.Context, dry_run: bool) -> None:
     """Apply the retention policy now (the daily cron / systemd-timer job).
 
-    Takes the instance lock: exits 75 if the daemon or another run holds it. Until the retention
-    engine is installed this is a no-op that says so.
+    Deletes unflagged and flagged mentions older than [retention] unflagged_days and
+    flagged_days, and pseudonymises authors after pseudonymise_after_days; every run is recorded
+    in the audit log. Takes the instance lock: exits 75 if the daemon or another run holds it.
 
     \b
     Examples:

@@ -23,7 +23,8 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
 
 @click.command()
 @click.argument("query", required=False)
-@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--source", "sources", multiple=True,
+              help="Only this connector, by name (or every one of a kind, e.g. rss); repeatable.")
 @click.option("--since", help="Published on or after (date or date-time, local time).")
 @click.option("--until", help="Published before (date or date-time, local time).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeatable).")
@@ -35,7 +36,10 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
 @click.option("--lang", "langs", multiple=True, help="Language code, e.g. nl (repeatable).")
 @click.option("--category", "categories", multiple=True,
               help="Flag category, e.g. complaint, crisis, press, praise (repeatable).")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=int,
+              help="Show at most this many (the output says when there are more).")
+@click.option("--all", "all_", is_flag=True,
+              help="Every match; with --json or --csv streamed, however many there are.")
 @click.option("--sort", type=click.Choice(["newest", "oldest", "relevance"]), default="newest",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON lines on stdout.")
@@ -45,7 +49,7 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
 def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], since: str | None,
            until: str | None, authors: tuple[str, ...], flagged: bool, severity: str | None,
            status: str | None, langs: tuple[str, ...], categories: tuple[str, ...], limit: int,
-           sort: str, as_json: bool, as_csv: bool) -> None:
+           all_: bool, sort: str, as_json: bool, as_csv: bool) -> None:
     """Search stored mentions, newest first.
 
     Words are ANDed; use "exact phrase", OR, -excluded and prefix*.
@@ -55,26 +59,38 @@ def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], sinc
       signaleer search curio
       signaleer search '"open dag" OR voorlichting -vacature' --since 2026-01-01
       signaleer search --flagged --severity urgent --json
+      signaleer search --since 2026-01-01 --all --csv > export.csv
     """
-    from monitor.cli.render import print_csv, print_json_lines, print_table
+    from monitor.cli.render import print_csv, print_json_lines, print_table, shown_note
     from monitor.models import Severity
-    from monitor.search import SearchFilters
+    from monitor.search import SearchFilters, count_matches, search_all
     from monitor.search import search as run_search
 
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=False)
     tz = settings.institution.tz
     filters = SearchFilters(
         sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),
         authors=authors, flagged=flagged,
         min_severity=Severity.parse(severity) if severity else None, status=status,
         langs=langs, categories=categories, limit=limit, sort=sort)
-    with open_store(ctx) as store, store.reading() as conn:
+    with open_store(ctx, connectors=False) as store, store.reading() as conn:
+        if all_:  # streamed: written while it is read
+            found = search_all(conn, query, filters)
+            if as_json:
+                print_json_lines(found)
+            elif as_csv:
+                print_csv(found)
+            else:
+                print_table(list(found), tz, query)
+            return
         results = run_search(conn, query, filters)
-    if as_json:
-        print_json_lines(results)
-    elif as_csv:
-        print_csv(results)
+        total = (count_matches(conn, query, filters) if len(results) == filters.limit
+                 else len(results))
+    if as_json or as_csv:
+        (print_json_lines if as_json else print_csv)(results)
+        if total > len(results):
+            click.echo(shown_note(len(results), total), err=True)
     else:
-        print_table(results, tz, query)
+        print_table(results, tz, query, total=total)

@@ -27,12 +27,13 @@ def print_mention(item: StoredMention, flag_list: Sequence[tuple[str, str]],
     out = Console(highlight=False)
     m = item.mention
     p = lambda text: out.print(text, markup=False)  # noqa: E731 - never interpret post text as markup
-    p(f"#{item.id}  {m.source}  {local_time(m.published_at, tz)}")
+    kind = f" [{m.kind}]" if m.kind and m.kind != m.source else ""
+    p(f"#{item.id}  {m.label}{kind}  {local_time(m.published_at, tz)}")
     if m.author:
         followers = f" ({m.author_followers:,} followers)" if m.author_followers else ""
         p(f"author: {m.author}{followers}")
     p(f"url:    {m.url}")
-    if m.title:
+    if m.title and " ".join(m.title.split()) != " ".join(m.text.split()):
         p(f"title:  {m.title}")
     p("")
     p(m.text)

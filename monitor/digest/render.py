@@ -117,7 +117,7 @@ def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
 
 def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest:
     """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
-    t = Labels(content.language, ZoneInfo(content.timezone))
+    t = Labels(content.language, ZoneInfo(content.timezone), content.digest_date.year)
     title = t("digest_title", institution=content.institution)
     ctx = {**_context(t, title, _first_rule_uses(content)), "content": content}
     env = environment()
@@ -127,12 +127,21 @@ def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest
                           text=_tidy(text))
 
 
+HEADLINE_CHARS = 90
+
+
+def headline(item: DigestItem) -> str:
+    """The title, else the start of the text, for a subject line."""
+    text = " ".join((item.title or "".join(s.text for s in item.excerpt)).split())
+    return text if len(text) <= HEADLINE_CHARS else text[: HEADLINE_CHARS - 1].rstrip() + "…"
+
+
 def render_alert(item: DigestItem, *, language: str, timezone: str, institution: str,
                  subject_prefix: str) -> RenderedDigest:
     """The short email for one urgent mention."""
     t = Labels(language, ZoneInfo(timezone))
-    subject = t("subject_alert", prefix=subject_prefix, source=item.source,
-                author=item.author or t.unknown_author)
+    subject = t("subject_alert", prefix=subject_prefix, headline=headline(item),
+                source=item.source, author=item.author or t.unknown_author)
     title = t("alert_title", institution=institution)
     ctx = {**_context(t, title), "item": item}
     env = environment()

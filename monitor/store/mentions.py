@@ -20,7 +20,10 @@ from monitor.models import InsertResult, Mention
 SORT_SHIFT = 20
 SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
 MAX_TEXT_CHARS = 100_000
-MAX_FIELD = {"source": 32, "author": 256, "lang": 8, "matched_alias": 128}
+MAX_FIELD = {"source": 128, "kind": 32, "author": 256, "lang": 8, "matched_alias": 128}
+# More followers than people on earth is a source's bug or a lie; it must not fail a batch (the
+# column is BIGINT, but SQLite's driver refuses ints beyond 2**63) nor outrank everything.
+MAX_FOLLOWERS = 10_000_000_000
 FUTURE_TOLERANCE = timedelta(hours=1)
 KEY_LOOKUP_SLICE = 2000  # keys per "already stored?" query, well under SQLite's bound-variable limit
 
@@ -62,6 +65,13 @@ def mention_key(mention: Mention) -> tuple[str, str]:
     return clean(mention.source, MAX_FIELD["source"]) or "unknown", _external_id(mention)
 
 
+def followers(value: object) -> int | None:
+    """A follower count as stored: a whole number in ``0..MAX_FOLLOWERS``; else unknown (None)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return min(value, MAX_FOLLOWERS)
+
+
 def _external_id(mention: Mention) -> str:
     ext = clean(mention.external_id) or ""
     if len(ext) <= 512:
@@ -69,20 +79,22 @@ def _external_id(mention: Mention) -> str:
     return "sha1:" + hashlib.sha1(ext.encode()).hexdigest()
 
 
-def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
-           ) -> dict[str, Any]:
-    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
-    from monitor.matching import canonical_url
+def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = (),
+           max_age: timedelta | None = None) -> dict[str, Any]:
+    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
+    ``stale`` when it was published more than ``max_age`` before now, its first sight."""
+    from monitor.matching import canonical_url, strip_tracking
 
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
     source, external_id = mention_key(mention)
     text = clean(mention.text, MAX_TEXT_CHARS) or ""
-    url = clean(mention.url) or ""
+    url = strip_tracking(clean(mention.url) or "")
     return {
         "sort_key": sort_key_for(published, source, external_id),
         "source": source,
+        "kind": clean(mention.kind, MAX_FIELD["kind"]),
         "external_id": external_id,
         "url": url,
         "canonical_url": canonical_url(url) if url else None,
@@ -90,13 +102,14 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "title": clean(mention.title, 2000),
         "text": text,
         "author": clean(mention.author, MAX_FIELD["author"]),
-        "author_followers": mention.author_followers,
+        "author_followers": followers(mention.author_followers),
         "lang": clean(mention.lang, MAX_FIELD["lang"]),
         "matched_alias": clean(mention.extra.get("matched_alias"), MAX_FIELD["matched_alias"])
         if mention.extra else None,
         "published_at": published,
         "collected_at": collected_at,
         "extra": _json_safe_extra(mention.extra, keep_fields),
+        "stale": max_age is not None and published < collected_at - max_age,
     }
 
 
@@ -141,15 +154,18 @@ def _chunks(rows: Iterable[Mention], size: int) -> Iterator[list[Mention]]:
 
 
 def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000,
-               keep_fields: tuple[str, ...] = ()) -> InsertResult:
-    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input."""
+               keep_fields: tuple[str, ...] = (), max_age: timedelta | None = None
+               ) -> InsertResult:
+    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input.
+
+    With ``max_age``, mentions published longer ago than that are stored as stale (see ``db``)."""
     new_ids: list[int] = []
     duplicates = 0
     now = datetime.now(UTC)
     for chunk in _chunks(batch, batch_size):
         unseen = _unseen(conn, chunk)
         duplicates += len(chunk) - len(unseen)
-        rows = [to_row(m, now, keep_fields) for m in unseen]
+        rows = [to_row(m, now, keep_fields, max_age) for m in unseen]
         _number_and_cluster(conn, rows)
         ids = _insert_numbered(conn, rows)
         duplicates += len(rows) - len(ids)

@@ -65,7 +65,7 @@ def test_import_invalid_utf8(cli_env: dict, tmp_path: Path) -> None:
 def test_search_outputs(cli_env: dict, jsonl: Path) -> None:
     run("import", str(jsonl))
     table = run("search", "curio", "--limit", "3")
-    assert table.exit_code == 0 and "3 mention(s)" in table.output
+    assert table.exit_code == 0 and "3 of 9 shown; --limit N or --all" in table.output
     lines = run("search", "curio", "--json").output.strip().splitlines()
     first = json.loads(lines[0])
     assert {"id", "source", "url", "author", "published_at", "text"} <= set(first)
