@@ -94,13 +94,15 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
-def _learned(doc: Doc, ctx: ClassifierContext, lang: str) -> Signal | None:
+def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signal | None:
     """The learned model's opinion that the post is abusive, with the words that drove it.
-    Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent."""
+    Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent. Like
+    the rules it ignores what a post quotes to criticise, and posts that only set a norm."""
     model, at = ctx.learned, ctx.settings.learned_at
-    if model is None:
+    if model is None or frame.normative:
         return None
-    abuse = model.score(doc.tokens, explain_at=at)["abuse"]
+    tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
+    abuse = model.score(tokens, explain_at=at)["abuse"]
     if abuse.probability < at:
         return None
     strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
@@ -130,6 +132,6 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
                      cs.reach_full_followers, lang),
         *tone,
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
-        _learned(doc, ctx, lang),
+        _learned(doc, ctx, frame, lang),
     ]
     return merged(signals)
