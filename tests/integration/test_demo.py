@@ -38,4 +38,4 @@ def test_every_demo_mention_is_listed_or_counted_in_the_digest(tmp_path: Path) -
     headings = re.findall(r"^(Urgent|Vraagt aandacht|Om te delen|Overige vermeldingen) \((\d+)\)$",
                           text, re.MULTILINE)
     assert {name for name, _ in headings} >= {"Urgent", "Overige vermeldingen"}
-    assert sum(int(n) for _, n in headings) == stored == 30
+    assert sum(int(n) for _, n in headings) == stored >= 30  # homonyms are kept in doubt too
