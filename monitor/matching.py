@@ -107,7 +107,7 @@ def _term_pattern(label: str, kind: str) -> tuple[str, str] | None:
     words = [w for w in re.split(r"[\W_]+", fold(label)) if w]
     if not words:
         return None
-    body = r"[\W_]+".join(re.escape(w) for w in words)
+    body = r"[\W_]++".join(re.escape(w) for w in words)  # possessive: linear on long gaps
     return rf"(?<!\w){body}(?!\w)", words[0][0]
 
 

@@ -10,6 +10,9 @@ _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
 _TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*|[.!?;,:]+", re.UNICODE)
 BOUNDARY = "."  # stands for any run of sentence or clause punctuation in ``Doc.tokens``
 _EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF))
+# The classifier reads at most this much of a text and of a title: enough for any real post or
+# article lead, and it bounds the work a hostile 100 KB post can cause (issue 18.2).
+MAX_CHARS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,8 @@ def _clean(token: str) -> str:
 
 
 def prepare(text: str, title: str | None = None) -> Doc:
-    """Build a :class:`Doc` from a mention's title and text."""
-    raw = f"{title}. {text}" if title else text
+    """Build a :class:`Doc` from a mention's title and text (the first ``MAX_CHARS`` of each)."""
+    raw = f"{title[:MAX_CHARS]}. {text[:MAX_CHARS]}" if title else text[:MAX_CHARS]
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
     lower = _fold(without_urls)
