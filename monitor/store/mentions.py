@@ -74,21 +74,29 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
     from monitor.matching import canonical_url
 
+    row = _cleaned_fields(mention, collected_at, keep_fields)
+    url, text = row["url"], row["text"]
+    return {
+        **row,
+        "sort_key": sort_key_for(row["published_at"], row["source"], row["external_id"]),
+        "canonical_url": canonical_url(url) if url else None,
+        "fingerprint": content_fingerprint(text or mention.title or ""),
+    }
+
+
+def _cleaned_fields(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...]
+                    ) -> dict[str, Any]:
+    """The row's columns that hold the mention itself, cleaned and capped as stored."""
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
     source, external_id = mention_key(mention)
-    text = clean(mention.text, MAX_TEXT_CHARS) or ""
-    url = clean(mention.url) or ""
     return {
-        "sort_key": sort_key_for(published, source, external_id),
         "source": source,
         "external_id": external_id,
-        "url": url,
-        "canonical_url": canonical_url(url) if url else None,
-        "fingerprint": content_fingerprint(text or mention.title or ""),
+        "url": clean(mention.url) or "",
         "title": clean(mention.title, 2000),
-        "text": text,
+        "text": clean(mention.text, MAX_TEXT_CHARS) or "",
         "author": clean(mention.author, MAX_FIELD["author"]),
         "author_followers": mention.author_followers,
         "lang": clean(mention.lang, MAX_FIELD["lang"]),
@@ -98,6 +106,33 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "collected_at": collected_at,
         "extra": _json_safe_extra(mention.extra, keep_fields),
     }
+
+
+def stored_form(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
+                ) -> Mention:
+    """The mention as it will read back once stored: what the classifier judges. Lets the
+    pipeline classify before it opens the write transaction."""
+    row = _cleaned_fields(mention, collected_at, keep_fields)
+    alias = row["matched_alias"]
+    return Mention(
+        source=row["source"], external_id=row["external_id"], url=row["url"], text=row["text"],
+        published_at=row["published_at"], author=row["author"],
+        author_followers=row["author_followers"], title=row["title"], lang=row["lang"],
+        extra={**(row["extra"] or {}), **({"matched_alias": alias} if alias else {})})
+
+
+def unseen(conn: Connection, batch: Sequence[Mention]) -> list[Mention]:
+    """The mentions of ``batch`` not stored yet (the first of each key): a read, no lock."""
+    return [m for chunk in _chunks(batch, KEY_LOOKUP_SLICE) for m in _unseen(conn, chunk)]
+
+
+def keys_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """``id -> (source, external_id)`` of these mentions."""
+    c = mentions.c
+    return {row.id: (row.source, row.external_id)
+            for start in range(0, len(ids), KEY_LOOKUP_SLICE)
+            for row in conn.execute(select(c.id, c.source, c.external_id)
+                                    .where(c.id.in_(list(ids[start:start + KEY_LOOKUP_SLICE]))))}
 
 
 MIN_FINGERPRINT_WORDS = 5
@@ -323,5 +358,5 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(mentions)).scalar_one()
 
 
-__all__ = ["assign_clusters", "clean", "count", "insert_new", "sort_key_bounds", "sort_key_for",
-           "to_row"]
+__all__ = ["assign_clusters", "clean", "count", "insert_new", "keys_by_id", "sort_key_bounds",
+           "sort_key_for", "stored_form", "to_row", "unseen"]
