@@ -6,7 +6,7 @@ import hashlib
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
@@ -288,20 +288,6 @@ def _stored_keys(conn: Connection, keys: Collection[tuple[str, str]]) -> set[tup
                                              "ids": ids[start:start + KEY_LOOKUP_SLICE]}).scalars()}
 
 
-def _insert_rows(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    savepoint = conn.begin_nested()
-    try:
-        ids = [r[0] for r in conn.execute(stmt, rows)]
-        savepoint.commit()
-        return ids
-    except IntegrityError:
-        # Two different mentions drew the same sort key (same second, same 20-bit hash): rare.
-        savepoint.rollback()
-        return [i for row in rows if (i := _insert_one_probing(conn, stmt, row)) is not None]
-
-
 def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows that carry their id: a plain executemany (no RETURNING, which would make the
     driver build and parse one huge multi-row statement per batch); the row count tells if any
@@ -313,7 +299,7 @@ def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
         inserted = conn.execute(_upsert_statement(conn, returning=False), rows).rowcount
         savepoint.commit()
     except IntegrityError:
-        savepoint.rollback()  # a sort key collision: see _insert_rows
+        savepoint.rollback()  # a sort key collision: see _insert_one_probing
         stmt = _upsert_statement(conn)
         return [i for row in rows if (i := _insert_one_probing(conn, stmt, row)) is not None]
     ids = [row["id"] for row in rows]
@@ -324,17 +310,37 @@ def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
 
 
 def _insert_one_probing(conn: Connection, stmt: Any, row: dict[str, Any]) -> int | None:
-    base = row["sort_key"] & ~SORT_LOW_MASK
-    for attempt in range(64):
-        candidate = dict(row, sort_key=base | ((row["sort_key"] + attempt) & SORT_LOW_MASK))
+    """Insert one row whose sort key may be taken: two mentions of the same second can draw the
+    same 20-bit hash (a hostile feed can arrange it for many). It then gets the nearest free key
+    of its second, or of a later second if all 2**20 are taken: never an error on valid input."""
+    key = row["sort_key"]
+    while True:
         savepoint = conn.begin_nested()
         try:
-            found = conn.execute(stmt, [candidate]).first()
+            found = conn.execute(stmt, [dict(row, sort_key=key)]).first()
             savepoint.commit()
             return found[0] if found else None
         except IntegrityError:
             savepoint.rollback()
-    raise RuntimeError(f"no free sort key for {row['source']}:{row['external_id']}")
+            free = _free_sort_key(conn, key)
+            if free == key:  # the key was free: the row failed for another reason
+                raise
+            key = free
+
+
+def _free_sort_key(conn: Connection, key: int) -> int:
+    """The first stored-nowhere sort key at or after ``key`` in its second (wrapping round to the
+    second's start), else in the next second that has one."""
+    second = key & ~SORT_LOW_MASK
+    while True:
+        c = mentions.c
+        taken = set(conn.execute(select(c.sort_key).where(
+            c.sort_key.between(second, second | SORT_LOW_MASK))).scalars())
+        start = max(key, second)
+        for candidate in chain(range(start, (second | SORT_LOW_MASK) + 1), range(second, start)):
+            if candidate not in taken:
+                return candidate
+        second += 1 << SORT_SHIFT
 
 
 def assign_clusters(conn: Connection, ids: Sequence[int]) -> None:
