@@ -10,6 +10,13 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from monitor.models import StoredMention
+from monitor.store.mentions import UNSAFE_CODEPOINTS
+
+# Shown, never obeyed: a control character or bidi override prints as its escape (``\x1b``).
+# The store strips them on the way in; this is the second line, for rows stored before that.
+_VISIBLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in UNSAFE_CODEPOINTS}
+_VISIBLE_KEEPING_LINES = {c: v for c, v in _VISIBLE.items() if chr(c) not in "\n\t"}
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNSAFE_CODEPOINTS if c >= 0x7F}  # json escapes C0
 
 CSV_FIELDS = ("id", "source", "published_at", "author", "author_followers", "severity",
               "categories", "status", "url", "title", "text")
@@ -38,10 +45,23 @@ def as_dict(item: StoredMention) -> dict[str, Any]:
     }
 
 
+def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with every control character and bidi override made visible as an escape;
+    ``keep_lines`` leaves line breaks and tabs alone."""
+    if text.isprintable():
+        return text
+    return text.translate(_VISIBLE_KEEPING_LINES if keep_lines else _VISIBLE)
+
+
+def json_line(data: object, **options: Any) -> str:
+    """JSON with DEL, C1 controls and bidi overrides escaped too (``json`` escapes only C0)."""
+    return json.dumps(data, ensure_ascii=False, **options).translate(_JSON_ESCAPES)
+
+
 def print_json_lines(items: Sequence[StoredMention]) -> None:
     out = sys.stdout
     for item in items:
-        out.write(json.dumps(as_dict(item), ensure_ascii=False) + "\n")
+        out.write(json_line(as_dict(item)) + "\n")
 
 
 def print_csv(items: Sequence[StoredMention]) -> None:
@@ -50,7 +70,12 @@ def print_csv(items: Sequence[StoredMention]) -> None:
     for item in items:
         row = as_dict(item)
         row["categories"] = ";".join(row["categories"])
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items() if k in CSV_FIELDS})
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that cannot drive the terminal it is printed in."""
+    return terminal_safe(value, keep_lines=True) if isinstance(value, str) else value
 
 
 def local_time(value: datetime, tz: tzinfo) -> str:
@@ -87,13 +112,14 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
         verdict = item.verdict
         flag = verdict.severity.value if verdict and verdict.flagged else ""
         table.add_row(str(item.id), short_time(item.mention.published_at, tz),
-                      item.mention.source, _escape(item.mention.author or ""), flag,
+                      _escape(item.mention.source), _escape(item.mention.author or ""), flag,
                       _escape(excerpt(item.mention.title or item.mention.text)))
     console.print(table)
     console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)
 
 
 def _escape(text: str) -> str:
+    """Safe in a rich table cell: no markup, no control characters."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(terminal_safe(text))

@@ -39,12 +39,32 @@ def sort_key_bounds(since: datetime | None, until: datetime | None) -> tuple[int
     return low, high
 
 
-def clean(value: str | None, limit: int | None = None) -> str | None:
-    """Remove NUL bytes and lone surrogates (both databases reject them); cap the length."""
+# Characters no stored text may carry (issue 18.7): C0 controls (NUL included), DEL, C1 controls
+# (U+009B is a one-character CSI) and the bidi overrides and isolates that reorder what a reader
+# sees. A terminal would obey them when ``show``, ``search`` or a ``--csv`` file prints the field.
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+UNSAFE_CODEPOINTS = frozenset((*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI))
+_LINE_BREAKS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"}
+_ONE_LINE = {**dict.fromkeys(UNSAFE_CODEPOINTS), **_LINE_BREAKS}
+_MULTI_LINE = {**_ONE_LINE, ord("\t"): "\t", ord("\n"): "\n", ord("\r"): "\n"}
+
+
+def strip_controls(value: str, *, multiline: bool = False) -> str:
+    """``value`` without control characters and bidi overrides. Line breaks and tabs become
+    spaces, unless ``multiline`` (a post's text), which keeps tabs and line breaks (CR LF -> LF)."""
+    if value.isprintable():  # no control or format character at all: the common case
+        return value
+    if multiline:
+        return value.replace("\r\n", "\n").translate(_MULTI_LINE)
+    return value.translate(_ONE_LINE)
+
+
+def clean(value: str | None, limit: int | None = None, *, multiline: bool = False) -> str | None:
+    """Remove control characters, bidi overrides and lone surrogates (see ``strip_controls``;
+    both databases reject NUL and surrogates); cap the length. Every stored text passes here."""
     if value is None:
         return None
-    if "\x00" in value:
-        value = value.replace("\x00", "")
+    value = strip_controls(value, multiline=multiline)
     value = value.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(value) else value
     return value[:limit] if limit is not None and len(value) > limit else value
 
@@ -96,7 +116,7 @@ def _cleaned_fields(mention: Mention, collected_at: datetime, keep_fields: tuple
         "external_id": external_id,
         "url": clean(mention.url) or "",
         "title": clean(mention.title, 2000),
-        "text": clean(mention.text, MAX_TEXT_CHARS) or "",
+        "text": clean(mention.text, MAX_TEXT_CHARS, multiline=True) or "",
         "author": clean(mention.author, MAX_FIELD["author"]),
         "author_followers": mention.author_followers,
         "lang": clean(mention.lang, MAX_FIELD["lang"]),
@@ -364,5 +384,5 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(mentions)).scalar_one()
 
 
-__all__ = ["assign_clusters", "clean", "count", "insert_new", "keys_by_id", "sort_key_bounds",
-           "sort_key_for", "stored_form", "to_row", "unseen"]
+__all__ = ["UNSAFE_CODEPOINTS", "assign_clusters", "clean", "count", "insert_new", "keys_by_id",
+           "sort_key_bounds", "sort_key_for", "stored_form", "strip_controls", "to_row", "unseen"]

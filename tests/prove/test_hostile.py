@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -46,6 +47,9 @@ POLICY = HttpPolicy(timeout=1.0, deadline=3.0, retries=0)
 MB = 1024 * 1024
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser's own
 Respond = Callable[["Handler"], None]
+# Never stored (issue 18.7): C0 controls but line breaks and tabs, DEL, C1, bidi overrides and
+# isolates, lone surrogates.
+UNSAFE_STORED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -364,6 +368,9 @@ def mastodon_cases(rng: random.Random) -> list[Case]:
     add(Case("link-header-bad-url", "mastodon", body(good, "application/json",
                                                      Link='<http://[/x?max_id=1>; rel="next"'),
              "data"))
+    add(Case("terminal-escapes", "mastodon",  # issue 18.7: stored without its controls
+             body((DATA / "terminal-escapes-mastodon.json").read_bytes(), "application/json"),
+             "data"))
     add(Case("status-503", "mastodon", json_body({"error": "down"}, 503), "error"))
     add(Case("status-401", "mastodon", json_body({"error": "x"}, 401), "error"))
     add(Case("redirect-loop", "mastodon", redirect_loop("self"), "error"))
@@ -489,9 +496,11 @@ def test_hostile_corpus(tmp_path: Path, pg_schema_url: str) -> None:
         growth = maxrss_mb() - rss_before
         for store in stores:
             with store.reading() as conn:
-                for row in conn.execute(select(mentions.c.text, mentions.c.title, mentions.c.author)):
+                m = mentions.c
+                for row in conn.execute(select(m.text, m.title, m.author, m.url, m.lang,
+                                               m.external_id)):
                     for value in row:
-                        if value is not None and ("\x00" in value or "\ud800" in value):
+                        if value is not None and UNSAFE_STORED.search(value):
                             problems.append(f"{store.dialect}: unsafe text stored: {value[:60]!r}")
     finally:
         server.shutdown()
