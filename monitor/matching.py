@@ -41,14 +41,31 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# Cyrillic, Greek and Latin letters that look like the Latin ones a name is written in, so that
+# "Сurіо" (Cyrillic С, і, о) is "curio" (issue 18.13); mapped by case, before lower-casing
+# (Greek Η looks like H, its lower case η like n). Invisible characters (zero-width space, joiners,
+# word joiner, soft hyphen, BOM ...) go, so "Cu\u200brio" is "curio" too.
+_LOOKALIKES = str.maketrans({
+    **dict(zip("АВЕЅІЈКМНОРСТУХҮԚԜӀ", "ABESIJKMHOPCTYXYQWI", strict=True)),
+    **dict(zip("аеорсухіјѕԁһӏԛԝү", "aeopcyxijsdhlqwy", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+    **dict(zip("αεικνορτυχ", "aeikvoptux", strict=True)),
+    **dict(zip("ıȷɑɡ", "ijag", strict=True)),
+    **dict.fromkeys("\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"),
+})
+
+
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    # casefold after decomposition too: NFKD can produce capitals ("㎒" -> "MHz").
-    return _strip_marks(_strip_marks(ch).casefold())
+    # NFKD (compatibility forms: "Ｃ", "𝐂" -> "C") without accents, look-alikes to Latin, then
+    # lower case; decompose again after casefold: NFKD can produce capitals ("㎒" -> "MHz").
+    plain = _strip_marks(ch).translate(_LOOKALIKES)
+    return _strip_marks(plain.casefold()).translate(_LOOKALIKES)
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents: ``"Cúrio MBO"`` -> ``"curio mbo"``."""
+    """Lower-case, strip accents, compatibility forms, look-alike letters and invisible
+    characters: ``"Cúrio MBO"`` and ``"Сurіо\u200b mbo"`` -> ``"curio mbo"``."""
     if text.isascii():
         return text.lower()
     return "".join(map(_fold_char, text))
