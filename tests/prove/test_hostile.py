@@ -33,10 +33,11 @@ from connectors.bluesky import BlueskyConnector
 from connectors.http import HttpPolicy
 from connectors.mastodon import MastodonConnector
 from connectors.rss import RssConnector
+from monitor.classify import ClassifierContext, classify
 from monitor.config import InstitutionSettings
 from monitor.db import mentions
 from monitor.errors import FetchError
-from monitor.pipeline import store_result
+from monitor.pipeline import Classifier, store_result
 from monitor.store import Store
 from tests.prove.helpers import maxrss_mb, report, scale
 
@@ -44,6 +45,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
 INSTITUTION = InstitutionSettings(name="Curio", aliases=("ROC West-Brabant",),
                                   hashtags=("#curio",), ambiguous_aliases=())
 POLICY = HttpPolicy(timeout=1.0, deadline=3.0, retries=0)
+_CONTEXT = ClassifierContext.build(institution=INSTITUTION)
+CLASSIFIER = Classifier(lambda m: classify(m, _CONTEXT), "hostile")  # every stored case is judged
 MB = 1024 * 1024
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser's own
 Respond = Callable[["Handler"], None]
@@ -289,6 +292,10 @@ def rss_cases(rng: random.Random) -> list[Case]:
         data = rss(item(f"n{k}", f"Curio {junk} titel", f"Curio Breda {junk} tekst")).encode(
             "utf-8", "surrogatepass")
         add(Case(f"chars-{k}", "rss", body(data), "data"))
+    # posts that made the old classifier patterns backtrack for minutes (issue 18.2)
+    for k, blob in enumerate(["Curio mbo 1 " + "a-" * 49500, "Curio mbo x@" + "a." * 49500 + "1"]):
+        add(Case(f"regex-dos-{k}", "rss", body(rss(item(f"re{k}", "Curio", blob)).encode()),
+                 "data"))
     # a 1 MB single post
     for k, blob in enumerate(["woord " * (MB // 6), "x" * MB, "<b>" + "&amp;" * (MB // 5) + "</b>"]):
         add(Case(f"post-1MB-{k}", "rss", body(rss(item(f"big{k}", "Curio", "Curio " + blob)).encode()),
@@ -487,7 +494,7 @@ def test_hostile_corpus(tmp_path: Path, pg_schema_url: str) -> None:
                 for store in stores:
                     try:
                         store_result(store, connector, result, started=datetime.now(UTC),
-                                     classifier=None, matcher=None)
+                                     classifier=CLASSIFIER, matcher=None)
                     except Exception as exc:
                         problems.append(f"{label}: storing on {store.dialect} failed: "
                                         f"{type(exc).__name__}: {str(exc)[:200]}")
