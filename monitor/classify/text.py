@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from monitor.models import Mention
 
 _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
 _TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*|[.!?;,:]+", re.UNICODE)
@@ -52,6 +54,14 @@ def _clean(token: str) -> str:
     if token[0] in ".!?;,:":
         return BOUNDARY
     return token.lstrip("#").strip("'-")
+
+
+def clip(mention: Mention) -> Mention:
+    """The mention with at most ``MAX_CHARS`` of text and of title: all the classifier reads."""
+    if len(mention.text) <= MAX_CHARS and len(mention.title or "") <= MAX_CHARS:
+        return mention
+    return replace(mention, text=mention.text[:MAX_CHARS],
+                   title=mention.title[:MAX_CHARS] if mention.title else mention.title)
 
 
 def prepare(text: str, title: str | None = None) -> Doc:

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from bench.regex_adversarial import SIZE, adversarial_texts, checks
 from monitor.classify import pii
+from monitor.classify.text import MAX_CHARS, clip, prepare
+from tests.factories import mention
 from tests.prove.helpers import scale
 
 OLD_EMAIL = re.compile(r"\b([a-z0-9._%+\-]+)@([a-z0-9.\-]+\.[a-z]{2,})\b")
@@ -79,3 +81,11 @@ def test_same_findings_as_the_old_patterns_on_short_text(text: str) -> None:
 ])
 def test_ordinary_findings(text: str, kinds: set[str]) -> None:
     assert {f.kind for f in pii.find_pii(text)} == kinds
+
+
+def test_the_classifier_reads_at_most_max_chars_of_text_and_title() -> None:
+    post = mention(1, text="Curio mbo " + "a-" * 50_000, title="t" * 30_000)
+    clipped = clip(post)
+    assert len(clipped.text) == len(clipped.title or "") == MAX_CHARS
+    assert clipped.text == post.text[:MAX_CHARS] and clip(mention(2)) == mention(2)
+    assert len(prepare(post.text, post.title).raw) <= 2 * MAX_CHARS + 2
