@@ -1,4 +1,4 @@
-"""Classification runs outside the write transaction (issue 18.2).
+"""Classification runs outside the write transaction (issue 18.2): collect and reclassify.
 
 A hostile post made the classifier take minutes while ``collect`` held SQLite's write lock, and a
 harmless 200-item feed held it for 37-41 s: ``triage`` and ``import`` failed with "database is
@@ -18,6 +18,7 @@ from typing import ClassVar
 from monitor.errors import StoreError
 from monitor.models import FetchResult, Mention, Severity, Verdict
 from monitor.pipeline import Classifier, collect
+from monitor.reclassify import reclassify
 from monitor.store import Store
 from monitor.store.reading import get_mention, triage_history
 from monitor.store.triage import add_triage
@@ -71,6 +72,41 @@ def test_triage_succeeds_while_collect_classifies_slowly(tmp_path: Path) -> None
         stored = get_mention(conn, handled_id + 1)
     assert stored is not None and stored.verdict is not None
     assert stored.verdict.severity is Severity.ATTENTION
+    store.close()
+
+
+def test_triage_succeeds_while_reclassify_runs_slowly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'reclassify.db'}"
+    store = Store.open(url)
+    ids = store.insert_new([mention(1), mention(2)]).new_ids
+    classifying, tried = threading.Event(), threading.Event()
+    errors: list[str] = []
+
+    def slow(m: Mention) -> Verdict:
+        classifying.set()
+        tried.wait(60)
+        return Verdict(Severity.INFO, 0.3, ("praise",), ("lof",))
+
+    def triage_meanwhile() -> None:
+        classifying.wait(60)
+        other = Store.open(url, upgrade=False)
+        try:
+            with other.transaction() as conn:
+                add_triage(conn, ids[0], "relevant", actor="mc", note=None, at=datetime.now(UTC))
+        except StoreError as exc:
+            errors.append(str(exc))
+        finally:
+            tried.set()
+            other.close()
+
+    worker = threading.Thread(target=triage_meanwhile)
+    worker.start()
+    assert reclassify(store, Classifier(slow, "slow-2")) == 2
+    worker.join()
+    assert errors == []
+    with store.reading() as conn:
+        stored = [get_mention(conn, i) for i in ids]
+    assert all(s is not None and s.verdict and s.verdict.severity is Severity.INFO for s in stored)
     store.close()
 
 
