@@ -119,14 +119,14 @@ def print_table(items: Sequence[StoredMention], tz: tzinfo, query: str | None = 
         verdict = item.verdict
         flag = verdict.severity.value if verdict and verdict.flagged else ""
         table.add_row(str(item.id), short_time(item.mention.published_at, tz),
-                      _escape(item.mention.source), _escape(item.mention.author or ""), flag,
-                      _escape(excerpt(item.mention.title or item.mention.text)))
+                      table_cell(item.mention.source), table_cell(item.mention.author or ""), flag,
+                      table_cell(excerpt(item.mention.title or item.mention.text)))
     console.print(table)
     console.print(f"{len(items)} mention(s); 'signaleer show ID' for details", markup=False)
 
 
-def _escape(text: str) -> str:
-    """Safe in a rich table cell: no markup, no control characters."""
+def table_cell(text: str) -> str:
+    """Safe in a rich table cell: no markup, no control characters (for any stored text)."""
     from rich.markup import escape
 
     return escape(terminal_safe(text))

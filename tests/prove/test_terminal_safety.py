@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from connectors.mastodon import MastodonConnector
 from monitor.cli import cli
 from monitor.config import InstitutionSettings
-from monitor.db import mentions
+from monitor.db import connector_state, mentions
 from monitor.pipeline import store_result
 from monitor.store import Store
 from tests.factories import mention
@@ -132,3 +132,21 @@ def test_csv_cells_cannot_start_a_formula(store: Store, cli_env: dict, formula: 
     assert row["title"].startswith("'")
     if formula[0] not in "\t\r":
         assert row["title"] == f"'{formula}" and row["text"] == f"'{formula} Curio"
+
+
+def test_sources_shows_a_hostile_error_text_inert(store: Store, cli_env: dict,
+                                                  tmp_path: Path) -> None:
+    """A feed server chooses the words of a failed run's error; ``sources`` prints them."""
+    config = tmp_path / "signaleer.toml"
+    config.write_text('[institution]\nname = "Curio"\n\n[[connectors]]\nname = "nieuws"\n'
+                      'kind = "rss"\n[connectors.options]\nurl = "http://127.0.0.1:9/x.xml"\n',
+                      encoding="utf-8")
+    with store.transaction() as conn:
+        conn.execute(insert(connector_state).values(
+            name="nieuws", kind="rss", consecutive_failures=1, updated_at=datetime.now(UTC),
+            last_error=f"rss:nieuws: HTTP 500: {WINDOW_TITLE}[bold red]oeps[/] \x9b2J{OSC52}"))
+    table = _cli("--config", str(config), "sources")
+    as_json = _cli("--config", str(config), "sources", "--json")
+    assert not unsafe(table) and not unsafe(as_json), (table, as_json)
+    assert "oeps" in table and "[bold" in table  # shown as typed, not taken as rich markup
+    assert "[bold red]oeps[/]" in json.loads(as_json)["last_error"]
