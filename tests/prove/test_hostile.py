@@ -39,6 +39,7 @@ from monitor.db import mentions
 from monitor.errors import FetchError
 from monitor.pipeline import Classifier, store_result
 from monitor.store import Store
+from tests.factories import colliding_external_ids
 from tests.prove.helpers import maxrss_mb, report, scale
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
@@ -296,6 +297,10 @@ def rss_cases(rng: random.Random) -> list[Case]:
     for k, blob in enumerate(["Curio mbo 1 " + "a-" * 49500, "Curio mbo x@" + "a." * 49500 + "1"]):
         add(Case(f"regex-dos-{k}", "rss", body(rss(item(f"re{k}", "Curio", blob)).encode()),
                  "data"))
+    # one second, one hash: 66 guids whose sort keys collide (issue 18.9)
+    same_key = [item(g, "Curio", f"Curio bericht {k}")
+                for k, g in enumerate(colliding_external_ids("rss", 66))]
+    add(Case("sort-key-collisions", "rss", body(rss(*same_key).encode()), "data"))
     # a 1 MB single post
     for k, blob in enumerate(["woord " * (MB // 6), "x" * MB, "<b>" + "&amp;" * (MB // 5) + "</b>"]):
         add(Case(f"post-1MB-{k}", "rss", body(rss(item(f"big{k}", "Curio", "Curio " + blob)).encode()),

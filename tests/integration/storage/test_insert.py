@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from monitor.db import mentions
 from monitor.importer import import_file
 from monitor.store import Store
 from monitor.store.mentions import SORT_LOW_MASK, SORT_SHIFT, sort_key_for
-from tests.factories import T0, mention
+from tests.factories import T0, colliding_external_ids, mention
 
 
 def _rows(store: Store) -> list:
@@ -111,43 +110,6 @@ def test_allow_listed_source_fields_are_kept(db_url: str) -> None:
     with Store.open(db_url, keep_fields=("ip",)) as store:
         store.insert_new([mention(1, extra={"ip": "192.0.2.1", "account": {"x": 1}})])
         assert _rows(store)[0].extra == {"ip": "192.0.2.1"}
-
-
-def colliding_external_ids(source: str, n: int) -> list[str]:
-    """``n`` external ids whose sort-key hash (the low 20 bits of a CRC-32) is the same.
-
-    CRC-32 is affine over GF(2) for messages of one length, so the ids differ from a base id only
-    by swapping 'a' for 'b' at chosen positions, and the chosen sets are combinations of a basis
-    of the kernel of "position -> change of the low 20 bits"."""
-    base = "c" * 8 + "a" * 40
-    prefix = f"{source}\x1f".encode()
-
-    def low(ext: str) -> int:
-        return zlib.crc32(prefix + ext.encode()) & SORT_LOW_MASK
-
-    delta = [low(base) ^ low(base[:i] + "b" + base[i + 1:]) for i in range(8, len(base))]
-    basis: list[tuple[int, int]] = []  # (low-bit vector, set of positions as a bit mask)
-    kernel: list[int] = []
-    for i, d in enumerate(delta):
-        vector, mask = d, 1 << i
-        for b_vec, b_mask in basis:
-            if vector ^ b_vec < vector:
-                vector, mask = vector ^ b_vec, mask ^ b_mask
-        if vector:
-            basis.append((vector, mask))
-            basis.sort(reverse=True)
-        else:
-            kernel.append(mask)
-    ids = []
-    for choice in range(n):
-        mask = 0
-        for bit, k in enumerate(kernel):
-            if choice >> bit & 1:
-                mask ^= k
-        ids.append("".join("b" if i >= 8 and mask >> (i - 8) & 1 else ch
-                           for i, ch in enumerate(base)))
-    assert len({low(e) for e in ids}) == 1 and len(set(ids)) == n
-    return ids
 
 
 def test_many_items_of_one_second_with_the_same_hash_are_all_stored(store: Store) -> None:
