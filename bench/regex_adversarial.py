@@ -31,7 +31,7 @@ from monitor.models import Mention  # noqa: E402
 SIZE = 100_000
 TARGET_MS = 50.0
 WHOLE = frozenset({"pii.find_pii", "text.prepare", "matching.normalise_for_fingerprint",
-                   "classify()"})  # whole detectors: reported, the target is per pattern
+                   "matching.Matcher.find_all", "classify()"})  # reported; the target is per pattern
 INSTITUTION = InstitutionSettings(
     name="Curio", aliases=("ROC West-Brabant", "Curio mbo"), handles=("@curio_mbo",),
     hashtags=("#curio",), ambiguous_aliases=("Curio",), own_accounts=("curio_mbo",),
@@ -97,6 +97,10 @@ def checks() -> list[tuple[str, Callable[[str], object]]]:
               for name, pattern in (("strong", identity.strong), ("ambiguous", identity.ambiguous))
               if pattern is not None]
     matcher = matching.Matcher.from_institution(INSTITUTION)
+    if matcher._regex is not None:  # the one regex of every alias, handle and hashtag
+        regex = matcher._regex
+        found.append(("matching.Matcher regex", lambda value: sum(
+            1 for _ in regex.finditer(matching.fold(value)))))
     context = ClassifierContext.build(institution=INSTITUTION)
     found += [
         ("matching.Matcher.find_all", matcher.find_all),

@@ -63,25 +63,36 @@ def _fold_char(ch: str) -> str:
     return _strip_marks(plain.casefold()).translate(_LOOKALIKES)
 
 
+def _fold_table(text: str) -> dict[int, str]:
+    """How each distinct character of ``text`` folds (a post has few distinct characters)."""
+    return {ord(c): _fold_char(c) for c in set(text)}
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents, compatibility forms, look-alike letters and invisible
     characters: ``"Cúrio MBO"`` and ``"Сurіо\u200b mbo"`` -> ``"curio mbo"``."""
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_fold_table(text))
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """Fold ``text``; also, unless folding kept every position, map folded -> source index."""
     if text.isascii():
         return text.lower(), None
-    pieces = list(map(_fold_char, text))
-    folded = "".join(pieces)
-    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+    table = _fold_table(text)
+    folded = text.translate(table)
+    if all(len(piece) == 1 for piece in table.values()):
         return folded, None
+    uneven = "".join(re.escape(chr(c)) for c, piece in table.items() if len(piece) != 1)
     index: list[int] = []
-    for i, piece in enumerate(pieces):
-        index.extend([i] * len(piece))
+    done = 0
+    for m in re.finditer(f"[{uneven}]", text):  # the characters that fold to 0 or 2+ characters
+        i = m.start()
+        index.extend(range(done, i))
+        index.extend([i] * len(table[ord(text[i])]))
+        done = i + 1
+    index.extend(range(done, len(text)))
     return folded, index
 
 
