@@ -31,7 +31,7 @@ _STREET_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "dreef", "hof", 
 _ADDRESS = re.compile(
     r"(?<![a-z\-])(?P<run>[a-z\-]++)"
     r"(?:" + "|".join(f"(?<={s})" for s in _STREET_SUFFIXES) + r")"
-    r"\s++\d{1,4}[a-z]?\b")
+    r"(?=\s++\d{1,4}[a-z]?\b)")  # a look-ahead: the number may end where the next run begins
 _WORD_CHAR = re.compile(r"\w")
 _HYPHEN_LETTER = re.compile(r"-[a-z]")
 _DIGIT = re.compile(r"\d")
