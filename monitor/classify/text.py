@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
+from monitor.matching import fold
 from monitor.models import Mention
 
 _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
@@ -31,12 +31,9 @@ class Doc:
 
 
 def _fold(text: str) -> str:
-    """Lower-case and strip accents (``één`` -> ``een``) so lexicons need one spelling."""
-    lowered = text.lower().replace("’", "'")
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip accents (``één`` -> ``een``) so lexicons need one spelling; the same
+    fold as matching's, so look-alike letters and invisible characters cannot hide a name."""
+    return fold(text.replace("’", "'"))
 
 
 def _emojis(text: str) -> frozenset[str]:
