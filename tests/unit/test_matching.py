@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.classify.text import prepare
 from monitor.config import InstitutionSettings
 from monitor.matching import (
     Matcher,
@@ -203,3 +204,8 @@ def test_lookalikes_fold_to_latin_and_keep_fingerprints_equal() -> None:
     spoofed = post.replace("Curio", CYRILLIC_CURIO).replace("Breda", "Bre\u200bda")
     assert fingerprint(spoofed) == fingerprint(post)
     assert Matcher(aliases=["Curio"]).match("Curiosity is geen school") is None
+
+
+def test_the_classifier_reads_lookalikes_as_the_name_too() -> None:
+    doc = prepare(f"{CYRILLIC_CURIO} mbo\u200b Breda", "Cu\u00adrio")
+    assert doc.lower == "curio. curio mbo breda" and doc.tokens.count("curio") == 2
