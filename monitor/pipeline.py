@@ -1,9 +1,11 @@
-"""``collect``: fetch outside any transaction, then store in ONE transaction.
+"""``collect``: fetch and classify outside any transaction, then store in ONE short transaction.
 
-Per connector: insert new mentions (dedup by ``(connector name, external_id)``) -> classify the new ones ->
-save verdicts and flags -> save the cursor -> record the run. The cursor is committed with the rows
-it covers, never ahead of them, so a crash anywhere loses nothing and re-running duplicates nothing.
-A failing connector is recorded and never stops the others.
+Per connector: ask the store (a read) which fetched mentions are new, and classify those in the
+form they will be stored in, before any lock is taken: a slow or hostile post never holds the
+write lock (issue 18.2). Then, in one transaction: insert new mentions (dedup by ``(connector name,
+external_id)``) -> save their verdicts and flags -> save the cursor -> record the run. The cursor
+is committed with the rows it covers, never ahead of them, so a crash anywhere loses nothing and
+re-running duplicates nothing. A failing connector is recorded and never stops the others.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from monitor.errors import FetchError, StoreError
 from monitor.models import FetchResult, InsertResult, Mention, Verdict
 from monitor.redaction import redact
 from monitor.store import Store
+from monitor.store import mentions as mention_store
 from monitor.store import state as state_store
 from monitor.store.verdicts import mentions_by_id, save_verdicts
 
@@ -99,16 +102,41 @@ def _annotate(mentions: Iterable[Mention], matcher: object | None, source: Sourc
     return out
 
 
+Judged = dict[tuple[str, str], Verdict]
+
+
+def _classify_new(store: Store, mentions: Sequence[Mention], classifier: Classifier | None,
+                  now: datetime) -> Judged:
+    """Verdicts of the mentions not stored yet, by key: a read, then no database at all."""
+    if classifier is None or not mentions:
+        return {}
+    with store.reading() as conn:
+        new = mention_store.unseen(conn, mentions)
+    stored = (mention_store.stored_form(m, now, store.keep_fields) for m in new)
+    return {(m.source, m.external_id): classifier.classify(m) for m in stored}
+
+
+def _verdicts_for(conn: Connection, ids: Sequence[int], judged: Judged,
+                  classifier: Classifier) -> list[tuple[int, Verdict]]:
+    """The verdict of each newly inserted mention; one stored by someone else between the read
+    and this transaction (rare) is judged here."""
+    keys = mention_store.keys_by_id(conn, ids)
+    late = dict(mentions_by_id(conn, [i for i in ids if keys[i] not in judged]))
+    return [(i, judged[keys[i]] if keys[i] in judged else classifier.classify(late[i]))
+            for i in ids]
+
+
 def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
                  classifier: Classifier | None, matcher: object | None,
                  max_age: timedelta | None = None) -> tuple[int, int]:
-    """The one transaction. Returns ``(new, flagged)``. Items older than ``max_age`` are stored
-    stale: searchable, never alerted or listed as new."""
+    """Classify the new mentions, then the one transaction. Returns ``(new, flagged)``. Items
+    older than ``max_age`` are stored stale: searchable, never alerted or listed as new."""
     now = datetime.now(UTC)
     mentions = _annotate(result.mentions, matcher, source)
+    judged = _classify_new(store, mentions, classifier, now)
     with store.transaction() as conn:
         inserted, flagged = insert_and_classify(store, conn, mentions, classifier=classifier,
-                                                max_age=max_age, now=now)
+                                                max_age=max_age, now=now, judged=judged)
         state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
                                  status=result.http_status, new=len(inserted.new_ids), now=now)
         state_store.record_run(conn, state_store.RunRecord(
@@ -141,14 +169,15 @@ def failed_before_fetch(store: Store, name: str, kind: str, exc: BaseException) 
 
 def insert_and_classify(store: Store, conn: Connection, mentions: Iterable[Mention], *,
                         classifier: Classifier | None, max_age: timedelta | None,
-                        now: datetime) -> tuple[InsertResult, int]:
-    """Store the new mentions and classify them, inside the caller's transaction: the one way
-    mentions come in (``collect`` and ``import``). Returns the insert result and how many of the
-    new ones were flagged."""
+                        now: datetime, judged: Judged | None = None) -> tuple[InsertResult, int]:
+    """Store the new mentions and save their verdicts, inside the caller's transaction: the one
+    way mentions come in (``collect`` and ``import``). ``judged`` holds verdicts made before the
+    transaction (:func:`_classify_new`); any other new mention is classified here. Returns the
+    insert result and how many of the new ones were flagged."""
     inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
     if classifier is None or not inserted.new_ids:
         return inserted, 0
-    verdicts = [(mid, classifier.classify(m)) for mid, m in mentions_by_id(conn, inserted.new_ids)]
+    verdicts = _verdicts_for(conn, inserted.new_ids, judged or {}, classifier)
     save_verdicts(conn, verdicts, version=classifier.version, now=now)
     return inserted, sum(1 for _, v in verdicts if v.flagged)
 

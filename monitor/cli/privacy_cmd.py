@@ -114,4 +114,5 @@ def subject_erase(ctx: click.Context, handle: str, yes: bool, actor: str | None)
                              language=settings.digest.language, actor=actor)
     click.echo(f"erased {handle}: deleted {done.deleted} mention(s), redacted {done.redacted}, "
                f"removed {done.digest_items_removed} unsent digest item(s), rewrote "
-               f"{done.notes_and_reasons} note(s)/reason(s); audit reference {done.subject_ref}")
+               f"{done.notes_and_reasons} note(s)/reason(s) and the frequent words of "
+               f"{done.spikes} spike(s); audit reference {done.subject_ref}")

@@ -21,8 +21,19 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # type: ignore[arg-type]
 
 
-@click.command()
-@click.argument("query", required=False)
+def query_from(words: tuple[str, ...]) -> str | None:
+    """The query from the command line's words. Unknown options come here too, so that
+    ``search -curio`` and ``search curio -vacature`` work unquoted; a mistyped long option
+    (``--flaged``) is still an error."""
+    typo = next((w for w in words if w.startswith("--") and len(w) > 2), None)
+    if typo is not None:
+        raise CliError(f"no such option: {typo.split('=')[0]} (see 'signaleer search --help'; "
+                       f"to leave a word out of the results, write -word)", 2)
+    return " ".join(words) or None
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1)
 @click.option("--source", "sources", multiple=True,
               help="Only this connector, by name (or every one of a kind, e.g. rss); repeatable.")
 @click.option("--since", help="Published on or after (date or date-time, local time).")
@@ -46,18 +57,20 @@ def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
 @click.pass_context
 @handle_errors
-def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], since: str | None,
+def search(ctx: click.Context, words: tuple[str, ...], sources: tuple[str, ...], since: str | None,
            until: str | None, authors: tuple[str, ...], flagged: bool, severity: str | None,
            status: str | None, langs: tuple[str, ...], categories: tuple[str, ...], limit: int,
            all_: bool, sort: str, as_json: bool, as_csv: bool) -> None:
     """Search stored mentions, newest first.
 
-    Words are ANDed; use "exact phrase", OR, -excluded and prefix*.
+    Words are ANDed; use "exact phrase", OR, -excluded and prefix*. A word to
+    leave out may come first, unquoted (-vacature is a query, not an option).
 
     \b
     Examples:
       signaleer search curio
       signaleer search '"open dag" OR voorlichting -vacature' --since 2026-01-01
+      signaleer search -vacature curio breda
       signaleer search --flagged --severity urgent --json
       signaleer search --since 2026-01-01 --all --csv > export.csv
     """
@@ -68,7 +81,8 @@ def search(ctx: click.Context, query: str | None, sources: tuple[str, ...], sinc
 
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)
-    settings = settings_from(ctx, connectors=False)
+    query = query_from(words)
+    settings = settings_from(ctx)
     tz = settings.institution.tz
     filters = SearchFilters(
         sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),

@@ -169,8 +169,13 @@ def cluster_members(conn: Connection, cluster_ids: Iterable[int]) -> dict[int, t
 def _spike(row: Any) -> Spike:
     return Spike(id=row.id, window_start=row.window_start, window_end=row.window_end,
                  count=row.count, baseline=row.baseline,
-                 top_terms=tuple(str(t) for t in row.top_terms or ()),
-                 sources=tuple(str(s) for s in row.sources or ()))
+                 top_terms=_counted(row.top_terms), sources=_counted(row.sources))
+
+
+def _counted(pairs: Any) -> tuple[str, ...]:
+    """Stored ``[["nieuws", 30], ...]`` as ``("nieuws (30)", ...)``; a bare word stays itself."""
+    return tuple(f"{p[0]} ({p[1]})" if isinstance(p, list | tuple) and len(p) == 2 else str(p)
+                 for p in pairs or ())
 
 
 def spikes_for(conn: Connection, digest_id: int | None) -> list[Spike]:

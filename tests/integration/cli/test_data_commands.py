@@ -112,3 +112,18 @@ def test_hostile_text_is_printed_literally(cli_env: dict, tmp_path: Path) -> Non
     run("import", str(path))
     out = run("show", "1").output
     assert "[bold red]markup[/]" in out and "<script>" in out
+
+
+def test_a_query_may_start_with_a_dash(cli_env: dict, jsonl: Path) -> None:
+    """Issue 18.13: ``search -curio`` was taken as an option ("No such option: -c")."""
+    run("import", str(jsonl))
+    assert len(run("search", "curio", "--json").output.splitlines()) == 9
+    first = run("search", "-nummer", "curio", "--json")  # unquoted, the exclusion first
+    assert first.exit_code == 0 and len(first.output.splitlines()) == 1
+    after = run("search", "--limit", "5", "curio", "-nummer", "--json")
+    assert after.output == first.output
+    alone = run("search", "-curio")  # a query, though one with nothing left to find
+    assert alone.exit_code == 2 and "nothing to search for" in alone.output
+    assert run("search", "--", "-nummer", "curio").output == run("search", "-nummer", "curio").output
+    typo = run("search", "curio", "--flaged")
+    assert typo.exit_code == 2 and "no such option: --flaged" in typo.output
