@@ -58,6 +58,7 @@ def specs(pg: bool) -> dict[str, Spec]:
         "learned": Spec(tiny=("--n", "200")),
         "digest": Spec(tiny=("--tiny",)),
         "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "1")),
+        "regex_adversarial": Spec(tiny=("--size", "2000")),
     }
 
 

@@ -37,6 +37,7 @@ from bench.common import (
     print_targets,
     work_dir,
 )
+from migrations import HEAD
 
 P95_TARGET_MS = 20.0
 COLD_START_TARGET_S = 0.6
@@ -62,7 +63,7 @@ def build(url: str, rows: int, seed: int) -> None:
 
 
 def sqlite_database(rows: int, seed: int, rebuild: bool) -> str:
-    path = work_dir() / f"search-{rows}-{seed}.db"
+    path = work_dir() / f"search-{rows}-{seed}-r{HEAD}.db"  # a new schema builds a new cache
     done = path.with_suffix(".done")
     if rebuild or not done.exists():
         for stale in (path, done, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -75,7 +76,7 @@ def sqlite_database(rows: int, seed: int, rebuild: bool) -> str:
 
 def postgres_database(base_url: str, rows: int, seed: int, rebuild: bool,
                       schema: str | None = None) -> str:
-    schema = schema or f"bench_search_{rows}_{seed}"
+    schema = schema or f"bench_search_{rows}_{seed}_r{HEAD}"
     url = pg_schema_url(base_url, schema)
     if rebuild or not _pg_complete(base_url, schema):
         pg_admin_exec(base_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -157,7 +158,7 @@ def cold_start(url: str, runs: int, query: str = "curio") -> list[float]:
         start = time.perf_counter()
         done = subprocess.run([*cmd, "search", query], env=env, capture_output=True, text=True)
         seconds.append(time.perf_counter() - start)
-        if done.returncode != 0 or "mention" not in done.stdout:
+        if done.returncode != 0 or not any(w in done.stdout for w in ("mention", "shown")):
             raise SystemExit(f"signaleer search failed: {done.stderr.strip()[-300:]}")
     return seconds
 

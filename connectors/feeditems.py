@@ -25,8 +25,6 @@ __all__ = ["EntryContext", "decode_google_news_link", "entry_to_mention", "unwra
 
 _MAX_ID = 300
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
-_MAIL_THEN_NAME = re.compile(r"^[^\s@()<>]+@[^\s()<>]+\s*\((?P<name>[^()]+)\)$")  # RSS: "a@b (Name)"
-_NAME_THEN_MAIL = re.compile(r"^(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>]+>$")  # "Name <a@b>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +126,13 @@ def _ids(entry: Any, link: str, title: str, text: str, ctx: EntryContext,
     return f"text:{fingerprint(f'{title} {text}')}", ctx.feed_url
 
 
-def author_name(raw: str) -> str:
-    """The person's name from an RSS ``<author>`` (``"redactie@omroep.example (Jan Jansen)"``) or
-    ``"Jan Jansen <redactie@omroep.example>"``; anything else as given."""
-    found = _MAIL_THEN_NAME.match(raw) or _NAME_THEN_MAIL.match(raw)
+_EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
+
+
+def _author(entry: Any) -> str:
+    """The author's name: RSS writes ``redactie@example.nl (Jan Jansen)``; show ``Jan Jansen``."""
+    raw = clean_text(entry.get("author") or "")
+    found = _EMAIL_WITH_NAME.match(raw)  # (feedparser's author_detail mangles this form)
     return found.group("name").strip() if found else raw
 
 
@@ -155,7 +156,7 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
         extra["matched_alias"] = match.alias
     if outlet:
         extra["outlet"] = outlet
-    author = author_name(clean_text(entry.get("author") or "")) or outlet or None
+    author = _author(entry) or outlet or None
     return Mention(
         source=ctx.source,
         external_id=external_id,

@@ -21,7 +21,9 @@ _BLOCK = frozenset({
     "h5", "h6", "blockquote", "pre", "hr", "section", "article", "header", "footer", "figure",
     "figcaption", "dd", "dt", "img",
 })
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufeff]")
+# C0 and C1 controls (U+009B is a one-character CSI), bidi overrides and isolates, surrogates, BOM.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                      r"\ud800-\udfff\ufeff]")
 _SPACE = re.compile(r"\s+")
 _TAGLIKE = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 

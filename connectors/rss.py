@@ -22,7 +22,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 from urllib.parse import quote_plus
@@ -32,6 +32,7 @@ import feedparser
 from connectors.base import HTTP_OPTIONS, Http, HttpPolicy, Options
 from connectors.feeditems import EntryContext, entry_to_mention
 from connectors.feedsafe import prepare_feed
+from connectors.htmltext import clean_text
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, RetriableFetchError
 from monitor.matching import Matcher
@@ -163,11 +164,14 @@ class RssConnector:
             language=(feed.get("language") or "").split("-")[0].lower() or None,
             now=datetime.now(UTC),
         )
+        outlet = clean_text(feed.get("title") or "")[:120]
         result = []
         for entry in entries:
             mention = entry_to_mention(entry, ctx, self.matcher)
             if mention is None:
                 continue
+            if outlet and "outlet" not in mention.extra:  # the feed's or channel's title
+                mention = replace(mention, extra={**mention.extra, "outlet": outlet})
             if self.spec.require_match and "matched_alias" not in mention.extra:
                 continue
             result.append(mention)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import Connection
 
 from monitor.db import include_object, make_engine, metadata
+from monitor.migrate import set_sqlite_foreign_keys
 
 
 def _configure(connection: Connection) -> None:
@@ -26,10 +29,19 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure(connection)
         return
-    engine = make_engine(context.get_x_argument(as_dictionary=True).get("url")
-                         or config.get_main_option("sqlalchemy.url"))
+    # `alembic -x url=...` names the database; else $SIGNALEER_DATABASE_URL; else alembic.ini's.
+    url = (context.get_x_argument(as_dictionary=True).get("url")
+           or os.environ.get("SIGNALEER_DATABASE_URL") or config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(url)
     with engine.connect() as conn:
-        _configure(conn)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # see monitor.migrate._run: a batch rebuild must not cascade
+            set_sqlite_foreign_keys(conn, on=False)
+        try:
+            _configure(conn)
+        finally:
+            if sqlite:
+                set_sqlite_foreign_keys(conn, on=True)
     engine.dispose()
 
 

@@ -7,10 +7,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from monitor.alerts import send_pending_alerts
-from monitor.config import Settings
+from monitor.config import ConnectorSettings, Settings
 from monitor.errors import StoreError
-from monitor.pipeline import CollectOutcome, collect_many
-from monitor.runtime import build_classifier, build_matcher, build_sources, select_connectors
+from monitor.pipeline import CollectOutcome, collect_many, failed_before_fetch
+from monitor.runtime import (
+    build_classifier,
+    build_matcher,
+    build_sources,
+    max_ages,
+    select_connectors,
+)
 from monitor.spikes_job import detect_and_store_spikes
 from monitor.store import Store
 
@@ -22,10 +28,32 @@ def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, 
                 ) -> list[CollectOutcome]:
     """Collect, classify and store; then let the urgent-alert hook run. Returns every outcome."""
     chosen = select_connectors(settings, names, all_=all_)
-    sources = build_sources(settings, chosen)
-    outcomes = collect_many(store, sources, classifier=build_classifier(settings, store),
-                            matcher=build_matcher(settings), force=force, on_done=on_done)
+    try:
+        classifier, matcher = build_classifier(settings, store), build_matcher(settings)
+    except Exception as exc:  # e.g. a stored model that will not load: every run fails, recorded
+        return _report([_failed(store, c, exc, on_done) for c in chosen])
+    failed, sources = [], []
+    for conf in chosen:
+        try:
+            sources.extend(build_sources(settings, [conf]))
+        except Exception as exc:  # bad options, a broken plug-in: this run fails, recorded
+            failed.append(_failed(store, conf, exc, on_done))
+    outcomes = collect_many(store, sources, classifier=classifier, matcher=matcher, force=force,
+                            on_done=on_done, max_ages=max_ages(settings))
     after_collect(settings, store)
+    by_name = {o.name: o for o in (*failed, *outcomes)}
+    return _report([by_name[c.name] for c in chosen])
+
+
+def _failed(store: Store, conf: ConnectorSettings, exc: Exception,
+            on_done: Callable[[CollectOutcome], None] | None) -> CollectOutcome:
+    outcome = failed_before_fetch(store, conf.name, conf.kind, exc)
+    if on_done is not None:
+        on_done(outcome)
+    return outcome
+
+
+def _report(outcomes: list[CollectOutcome]) -> list[CollectOutcome]:
     ok = sum(1 for o in outcomes if o.ok)
     log.info("collect: %d/%d connectors ok, %d new, %d flagged", ok, len(outcomes),
              sum(o.new for o in outcomes), sum(o.flagged for o in outcomes))

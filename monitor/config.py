@@ -100,6 +100,9 @@ class SmtpSettings:
     ca_file: str | None = None
 
 
+DEFAULT_MAX_AGE = "7d"
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorSettings:
     name: str
@@ -108,6 +111,8 @@ class ConnectorSettings:
     enabled: bool = True
     jitter: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Items already older than this (seconds) when first seen are stored for search, never news.
+    max_age: int = 7 * 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +310,8 @@ def _connectors(raw: Any, base: Path) -> tuple[ConnectorSettings, ...]:
         where = f"connectors[{i}]"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: expected a table")
-        check_keys(entry, {"name", "kind", "every", "enabled", "jitter", "options"}, where)
+        check_keys(entry, {"name", "kind", "every", "enabled", "jitter", "options", "max_age"},
+                   where)
         name = opt_str(entry, f"{where}.name", "")
         kind = opt_str(entry, f"{where}.kind", "")
         if not name or not kind:
@@ -319,6 +325,8 @@ def _connectors(raw: Any, base: Path) -> tuple[ConnectorSettings, ...]:
             every=parse_every(opt_str(entry, f"{where}.every", "15m"), f"{where}.every"),
             enabled=opt_bool(entry, f"{where}.enabled", True),
             jitter=opt_int(entry, f"{where}.jitter", 0, minimum=0),
+            max_age=parse_every(opt_str(entry, f"{where}.max_age", DEFAULT_MAX_AGE),
+                                f"{where}.max_age"),
             options=_resolve_files(opt_table(entry, "options", where=f"{where}.options"), base),
         ))
     return tuple(result)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +36,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
@@ -88,7 +90,8 @@ mentions = Table(
     "mentions", metadata,
     _id(),
     Column("sort_key", BigInteger, nullable=False, unique=True),
-    Column("source", String(32), nullable=False),
+    Column("source", String(128), nullable=False),  # the connector's configured name
+    Column("kind", String(32), nullable=True),  # its kind (rss, youtube, mastodon, ...), shown beside it
     Column("external_id", String(512), nullable=False),
     Column("url", Text, nullable=False),
     Column("canonical_url", Text, nullable=True, index=True),
@@ -97,12 +100,15 @@ mentions = Table(
     Column("title", Text, nullable=True),
     Column("text", Text, nullable=False),
     Column("author", String(256), nullable=True, index=True),
-    Column("author_followers", Integer, nullable=True),
+    Column("author_followers", BigInteger, nullable=True),
     Column("lang", String(8), nullable=True),
     Column("matched_alias", String(128), nullable=True),
     Column("published_at", UTCDateTime, nullable=False),
-    Column("collected_at", UTCDateTime, nullable=False),
+    Column("collected_at", UTCDateTime, nullable=False, index=True),
     Column("extra", JSON, nullable=True),
+    # Already older than its connector's max_age when first collected: searchable, never news
+    # (no urgent alert, not listed as new in a digest).
+    Column("stale", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("source", "external_id"),
 )
 
@@ -248,6 +254,25 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, also for a URI filename (``sqlite:///file:/x.db?uri=true``);
+    ``None`` for in-memory SQLite and other databases."""
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database.startswith("file:"):
+        if "memory" in str(parsed.query.get("mode", "")):
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+        database = database.removeprefix("//localhost").removeprefix("//")
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser().resolve()
 
 
 def normalise_url(url: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from monitor.config import Settings, parse_settings
 from monitor.digest.files import write_digest_file
 from monitor.pipeline import CollectOutcome, collect_many
-from monitor.runtime import build_classifier, build_matcher, build_sources
+from monitor.runtime import build_classifier, build_matcher, build_sources, max_ages
 from monitor.store import Store
 
 DEMO_INSTITUTION = {
@@ -42,7 +42,7 @@ class DemoReport:
     outcomes: tuple[CollectOutcome, ...]
     imported: int
     digest_path: Path | None
-    config_path: Path
+    config_path: Path | None = None  # the demo's settings, for follow-up commands
 
 
 def demo_data_dir() -> Path:
@@ -70,42 +70,40 @@ def feed_routes() -> dict[str, str]:
 def _connector(path: Path, base: str) -> dict[str, Any]:
     preset = PRESET_FEEDS.get(path.name)
     options = {**preset[1], "base_url": base} if preset else {"url": f"{base}/{path.name}"}
-    return {"name": f"demo-{path.stem}", "kind": "rss", "every": "15m", "options": options}
-
-
-def demo_config(folder: Path, feed_base: str | None) -> dict[str, Any]:
-    """The demo's settings as a config mapping (connectors only while its feeds are served)."""
-    connectors = [_connector(p, feed_base) for p in feed_files()] if feed_base else []
-    return {
-        "institution": DEMO_INSTITUTION,
-        "database": {"url": f"sqlite:///{folder.resolve() / 'signaleer-demo.db'}"},
-        "digest": {"recipients": ["mc@curio.example"], "output_dir": str(folder.resolve())},
-        "connectors": connectors,
-    }
+    # The bundled feeds are dated November 2026: keep them news in the demo whatever today is.
+    return {"name": f"demo-{path.stem}", "kind": "rss", "every": "15m", "max_age": "36500d",
+            "options": options}
 
 
 def demo_settings(folder: Path, feed_base: str | None) -> Settings:
-    return parse_settings(demo_config(folder, feed_base), None)
+    connectors = [_connector(p, feed_base) for p in feed_files()] if feed_base else []
+    raw: dict[str, Any] = {
+        "institution": DEMO_INSTITUTION,
+        "database": {"url": f"sqlite:///{folder / 'signaleer-demo.db'}"},
+        "digest": {"recipients": ["mc@curio.example"], "output_dir": str(folder)},
+        "connectors": connectors,
+    }
+    return parse_settings(raw, None)
 
 
 def write_demo_config(folder: Path) -> Path:
-    """``signaleer-demo.toml``: the demo's own settings (without its feeds, which are served only
-    while the demo runs), so a follow-up command sees the same institution and database."""
-    lines = ["# Written by 'signaleer demo': the settings the demo ran with.",
-             "# Try: signaleer --config THIS_FILE search 'rooster'"]
-    for section, values in demo_config(folder, None).items():
-        if isinstance(values, dict):
-            lines += ["", f"[{section}]", *(f"{k} = {_toml(v)}" for k, v in values.items())]
-    path = folder / "signaleer-demo.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """The demo's settings as a config file, so follow-up commands (``signaleer --config FILE
+    search ...``) see the same institution and database as the demo did. Without connectors: the
+    demo's feed server stops with the demo."""
+    def value(v: Any) -> str:
+        return "[" + ", ".join(json.dumps(x) for x in v) + "]" if isinstance(v, list) \
+            else json.dumps(v)
+
+    institution = "\n".join(f"{k} = {value(v)}" for k, v in DEMO_INSTITUTION.items())
+    home = folder.resolve()
+    database = value(f"sqlite:///{home / 'signaleer-demo.db'}")
+    path = folder / "signaleer.toml"
+    path.write_text(
+        "# Written by `signaleer demo`: its settings, for commands run afterwards.\n"
+        f"[institution]\n{institution}\n\n[database]\nurl = {database}\n\n"
+        f"[digest]\nrecipients = [\"mc@curio.example\"]\noutput_dir = {value(str(home))}\n",
+        encoding="utf-8")
     return path
-
-
-def _toml(value: object) -> str:
-    """A TOML value for a string or a list of strings (JSON's string escapes are valid TOML)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return json.dumps(str(value))
 
 
 def redated_sample(now: datetime) -> Iterator[bytes]:
@@ -141,7 +139,7 @@ def run_demo(folder: Path, *, on_outcome: Callable[[CollectOutcome], None] | Non
             classifier = build_classifier(settings, store)
             outcomes = collect_many(store, build_sources(settings, settings.connectors),
                                     classifier=classifier, matcher=build_matcher(settings),
-                                    on_done=on_outcome)
+                                    on_done=on_outcome, max_ages=max_ages(settings))
             imported = _import_sample(store, classifier, now)
             digest_path = _write_digest(settings, store, folder, now)
     return DemoReport(folder, settings.database.url, tuple(outcomes), imported, digest_path,
@@ -151,14 +149,10 @@ def run_demo(folder: Path, *, on_outcome: Callable[[CollectOutcome], None] | Non
 def _import_sample(store: Store, classifier: Any, now: datetime) -> int:
     import io
 
-    from monitor.jsonl import ParsedLine, iter_lines
-    from monitor.reclassify import reclassify
+    from monitor.importer import Intake, import_stream
 
     stream = io.BytesIO(b"".join(redated_sample(now)))
-    mentions = [item.mention for item in iter_lines(stream) if isinstance(item, ParsedLine)]
-    result = store.insert_new(mentions)
-    reclassify(store, classifier, ids=list(result.new_ids))
-    return len(result.new_ids)
+    return import_stream(store, stream, intake=Intake(classifier=classifier)).new
 
 
 def _write_digest(settings: Settings, store: Store, folder: Path, now: datetime) -> Path | None:

@@ -1,11 +1,10 @@
 """``signaleer doctor``: is this installation able to do its job? One ✓/✗ line per check.
 
-Checks, in order: the config is valid; the database is reachable and migrated; every required
-secret is present (never printed); each enabled connector's options are valid; the SMTP server
-answers EHLO (and STARTTLS when configured); each enabled source answers. An RSS/Atom feed is
-fetched and parsed as collect would (within the connector's size cap), so an HTML page at a feed
-URL is a ✗; other sources answer a short HEAD/GET. A connector may offer ``probe_urls()`` (or
-``probe_url()``) to say what to probe; otherwise the URL is derived from its options.
+Checks, in order: the config (``[classifier]`` included) is valid; the database is reachable and
+migrated; every required secret is present (never printed); each connector's options are valid;
+the SMTP server answers EHLO (and STARTTLS when configured); each enabled source answers a short HEAD/GET.
+A connector may offer ``probe_urls()`` (or ``probe_url()``) to say what to probe; otherwise the
+URL is derived from its options. Feeds are never downloaded in full.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import ConnectorSettings, Settings, SmtpSettings, load_settings
-from monitor.errors import FetchError, SignaleerError
-from monitor.redaction import redact
+from monitor.errors import SignaleerError
+from monitor.runtime import check_classifier
 
 # kind -> (option key, environment variable, needed?(options)) for each connector secret
 SECRETS: dict[str, tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = {
@@ -50,6 +49,7 @@ def run_doctor(config_path: str | None, options: DoctorOptions | None = None) ->
     options = options or DoctorOptions()
     try:
         settings = load_settings(config_path)
+        check_classifier(settings)  # connectors' options: one check each, below
     except SignaleerError as exc:
         yield Check("config", False, str(exc))
         return
@@ -58,7 +58,7 @@ def run_doctor(config_path: str | None, options: DoctorOptions | None = None) ->
     yield Check("config", True, f"{where}; {len(enabled)} enabled connector(s)")
     yield check_database(settings)
     yield from check_secrets(settings)
-    built = yield from check_connectors(settings, enabled)
+    built = yield from check_connectors(settings, list(settings.connectors))
     if not options.network:
         return
     yield check_smtp(settings.smtp, options.timeout)
@@ -117,19 +117,23 @@ def check_secrets(settings: Settings) -> Iterator[Check]:
 Built = list[tuple[ConnectorSettings, Any]]
 
 
-def check_connectors(settings: Settings, enabled: list[ConnectorSettings]
+def check_connectors(settings: Settings, configured: list[ConnectorSettings]
                      ) -> Generator[Check, None, Built]:
-    """Build each enabled connector; returns (via ``yield from``) the ones that built."""
+    """Build each connector (a disabled one's options must be valid too); returns (via
+    ``yield from``) the enabled ones that built."""
     from connectors.base import load_connector
 
     built: Built = []
-    for conf in enabled:
+    for conf in configured:
         try:
-            built.append((conf, load_connector(conf, settings.institution)))
+            connector = load_connector(conf, settings.institution)
         except SignaleerError as exc:
             yield Check(f"connector {conf.name}", False, str(exc))
-        else:
-            yield Check(f"connector {conf.name}", True, f"{conf.kind}, options valid")
+            continue
+        if conf.enabled:
+            built.append((conf, connector))
+        state = "" if conf.enabled else " (disabled)"
+        yield Check(f"connector {conf.name}", True, f"{conf.kind}, options valid{state}")
     return built
 
 
@@ -184,29 +188,19 @@ def probe_urls(conf: ConnectorSettings, connector: Any) -> list[tuple[str, int]]
 
 
 def check_source(conf: ConnectorSettings, connector: Any, timeout: float) -> Iterator[Check]:
-    if conf.kind == "rss" and getattr(connector, "spec", None) is not None:
-        yield check_feed(f"source {conf.name}", connector)
-        return
     urls = probe_urls(conf, connector)
     if not urls:
         yield Check(f"source {conf.name}", True, f"no probe known for kind {conf.kind!r}; skipped")
     for url, bad_from in urls:
-        yield probe(f"source {conf.name}", url, bad_from, timeout)
+        yield probe(f"source {conf.name}", url, bad_from, timeout, feed=conf.kind == "rss")
 
 
-def check_feed(name: str, connector: Any) -> Check:
-    """Fetch and parse the feed as collect would: an HTML page at a feed URL is a ✗, not a ✓."""
-    url = shown(connector.spec.url)
-    try:
-        result = connector.fetch(None)
-    except FetchError as exc:  # the full URL may carry a private token: show it without
-        return Check(name, False, redact(str(exc).replace(connector.spec.url, url)))
-    return Check(name, True, f"{url}: HTTP {result.http_status}, a feed with "
-                             f"{len(result.mentions)} matching item(s)")
+FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf")
 
 
-def probe(name: str, url: str, bad_from: int, timeout: float) -> Check:
-    """HEAD (falling back to a GET whose body is never read) with a timeout."""
+def probe(name: str, url: str, bad_from: int, timeout: float, *, feed: bool = False) -> Check:
+    """HEAD (falling back to a GET whose body is never read) with a timeout. A ``feed`` that
+    answers with a web page (HTML, and no feed element in its first KB) fails."""
     import httpx
 
     headers = {"User-Agent": USER_AGENT}
@@ -216,10 +210,26 @@ def probe(name: str, url: str, bad_from: int, timeout: float) -> Check:
             if resp.status_code in (405, 501):
                 with client.stream("GET", url) as streamed:
                     resp = streamed
+            if feed and resp.status_code < bad_from and _looks_like_page(client, url, resp):
+                return Check(name, False, f"{shown(url)}: HTTP {resp.status_code}, but a web page "
+                                          "(text/html), not an RSS or Atom feed")
     except httpx.HTTPError as exc:
         return Check(name, False, f"{shown(url)}: {type(exc).__name__}")
     ok = resp.status_code < bad_from
     return Check(name, ok, f"{shown(url)}: HTTP {resp.status_code}")
+
+
+def _looks_like_page(client: Any, url: str, resp: Any) -> bool:
+    """HTML by its Content-Type, and no feed element in the first KB of the body."""
+    if "html" not in resp.headers.get("content-type", "").lower():
+        return False
+    with client.stream("GET", url) as streamed:
+        head = b""
+        for chunk in streamed.iter_bytes():
+            head += chunk
+            if len(head) >= 1024:
+                break
+    return not any(marker in head[:1024].lower() for marker in FEED_MARKERS)
 
 
 def shown(url: str) -> str:

@@ -1,7 +1,8 @@
 """The mention JSON-lines format shared by ``import``, ``classify`` and the benchmarks.
 
 One JSON object per line: ``source``, ``external_id``, ``url``, ``text``, ``published_at`` (ISO 8601),
-optional ``author``, ``author_followers``, ``title``, ``lang``. Extra keys (``id``, ``label``, ...)
+optional ``author``, ``author_followers``, ``title``, ``lang``, ``kind``. ``source`` names the source
+(a connector's name, or any label); with ``external_id`` it is the key. Extra keys (``id``, ``label``, ...)
 are ignored here and may be read by the caller.
 """
 
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from monitor.matching import without_tracking
 from monitor.models import Mention
 
 REQUIRED = ("source", "external_id", "url", "text", "published_at")
-OPTIONAL_STR = ("author", "title", "lang")
+OPTIONAL_STR = ("author", "title", "lang", "kind")
 
 
 class LineError(ValueError):
@@ -86,13 +86,14 @@ def mention_from_json(obj: Any, *, text_only: bool = False) -> tuple[Mention, tu
     mention = Mention(
         source=_string(obj, "source", warnings, required=strict) or "input",
         external_id=_string(obj, "external_id", warnings, required=strict) or "",
-        url=without_tracking(_string(obj, "url", warnings, required=strict) or ""),
+        url=_string(obj, "url", warnings, required=strict) or "",
         text=text,
         published_at=published,
         author=_string(obj, "author", warnings, required=False),
         author_followers=_followers(obj),
         title=_string(obj, "title", warnings, required=False),
         lang=_string(obj, "lang", warnings, required=False),
+        kind=_string(obj, "kind", warnings, required=False),
     )
     return mention, tuple(warnings)
 

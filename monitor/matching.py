@@ -32,7 +32,6 @@ __all__ = [
     "fingerprint",
     "fold",
     "normalise_for_fingerprint",
-    "without_tracking",
 ]
 
 # ----------------------------------------------------------------------------- folding
@@ -42,30 +41,58 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# Cyrillic, Greek and Latin letters that look like the Latin ones a name is written in, so that
+# "Сurіо" (Cyrillic С, і, о) is "curio" (issue 18.13); mapped by case, before lower-casing
+# (Greek Η looks like H, its lower case η like n). Invisible characters (zero-width space, joiners,
+# word joiner, soft hyphen, BOM ...) go, so "Cu\u200brio" is "curio" too.
+_LOOKALIKES = str.maketrans({
+    **dict(zip("АВЕЅІЈКМНОРСТУХҮԚԜӀ", "ABESIJKMHOPCTYXYQWI", strict=True)),
+    **dict(zip("аеорсухіјѕԁһӏԛԝү", "aeopcyxijsdhlqwy", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+    **dict(zip("αεικνορτυχ", "aeikvoptux", strict=True)),
+    **dict(zip("ıȷɑɡ", "ijag", strict=True)),
+    **dict.fromkeys("\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"),
+})
+
+
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    # casefold after decomposition too: NFKD can produce capitals ("㎒" -> "MHz").
-    return _strip_marks(_strip_marks(ch).casefold())
+    # NFKD (compatibility forms: "Ｃ", "𝐂" -> "C") without accents, look-alikes to Latin, then
+    # lower case; decompose again after casefold: NFKD can produce capitals ("㎒" -> "MHz").
+    plain = _strip_marks(ch).translate(_LOOKALIKES)
+    return _strip_marks(plain.casefold()).translate(_LOOKALIKES)
+
+
+def _fold_table(text: str) -> dict[int, str]:
+    """How each distinct character of ``text`` folds (a post has few distinct characters)."""
+    return {ord(c): _fold_char(c) for c in set(text)}
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents: ``"Cúrio MBO"`` -> ``"curio mbo"``."""
+    """Lower-case, strip accents, compatibility forms, look-alike letters and invisible
+    characters: ``"Cúrio MBO"`` and ``"Сurіо\u200b mbo"`` -> ``"curio mbo"``."""
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_fold_table(text))
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """Fold ``text``; also, unless folding kept every position, map folded -> source index."""
     if text.isascii():
         return text.lower(), None
-    pieces = list(map(_fold_char, text))
-    folded = "".join(pieces)
-    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+    table = _fold_table(text)
+    folded = text.translate(table)
+    if all(len(piece) == 1 for piece in table.values()):
         return folded, None
+    uneven = "".join(re.escape(chr(c)) for c, piece in table.items() if len(piece) != 1)
     index: list[int] = []
-    for i, piece in enumerate(pieces):
-        index.extend([i] * len(piece))
+    done = 0
+    for m in re.finditer(f"[{uneven}]", text):  # the characters that fold to 0 or 2+ characters
+        i = m.start()
+        index.extend(range(done, i))
+        index.extend([i] * len(table[ord(text[i])]))
+        done = i + 1
+    index.extend(range(done, len(text)))
     return folded, index
 
 
@@ -108,7 +135,7 @@ def _term_pattern(label: str, kind: str) -> tuple[str, str] | None:
     words = [w for w in re.split(r"[\W_]+", fold(label)) if w]
     if not words:
         return None
-    body = r"[\W_]+".join(re.escape(w) for w in words)
+    body = r"[\W_]++".join(re.escape(w) for w in words)  # possessive: linear on long gaps
     return rf"(?<!\w){body}(?!\w)", words[0][0]
 
 
@@ -223,6 +250,22 @@ def _is_tracking(key: str) -> bool:
     return k in _TRACKING_PARAMS or k.startswith(_TRACKING_PREFIXES)
 
 
+def strip_tracking(url: str) -> str:
+    """``url`` without tracking parameters (``utm_*``, ``fbclid``, ``mc_cid`` ...), otherwise as
+    it was: what Signaleer stores and mails. Never raises."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
 def canonical_url(url: str) -> str:
     """A stable form of ``url`` for deduplication. Never raises; odd input comes back trimmed.
 
@@ -248,22 +291,6 @@ def canonical_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     )
     return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
-
-
-def without_tracking(url: str) -> str:
-    """``url`` without its tracking parameters (the same set ``canonical_url`` drops), otherwise
-    exactly as given: the link that is stored, shown and mailed. Never raises."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if not parts.query or parts.scheme.lower() not in ("http", "https"):
-        return url
-    pairs = parts.query.split("&")
-    kept = [p for p in pairs if not _is_tracking(p.split("=", 1)[0])]
-    if len(kept) == len(pairs):
-        return url
-    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 # ----------------------------------------------------------------------------- fingerprints

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 
 def _alembic_config(engine: Engine):
@@ -49,16 +51,44 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when already there."""
     from alembic import command
 
-    cfg = _alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
+    _run(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+def _run(engine: Engine, step: Callable[[Any], None]) -> None:
+    """One transaction. On SQLite, foreign keys are off while it runs (a batch migration copies
+    a table and drops the old one, and with them on that DROP would cascade into every table that
+    refers to it); they are checked before the commit, and back on afterwards."""
     cfg = _alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            set_sqlite_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                step(cfg)
+                if sqlite:
+                    check_sqlite_foreign_keys(conn)
+        finally:
+            if sqlite:
+                set_sqlite_foreign_keys(conn, on=True)
+
+
+def set_sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Outside any transaction (SQLite ignores the pragma inside one)."""
+    conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def check_sqlite_foreign_keys(conn: Connection) -> None:
+    from sqlalchemy import text
+
+    broken = conn.execute(text("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken foreign key(s), first: {broken[0]}")

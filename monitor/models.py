@@ -37,7 +37,7 @@ _SEVERITY_RANK = {Severity.NONE: 0, Severity.INFO: 1, Severity.ATTENTION: 2, Sev
 class Mention:
     """One public post, article or video that (probably) mentions the institution."""
 
-    source: str  # "rss", "x", "mastodon", "bluesky", "youtube", ...
+    source: str  # the connector's configured name ("omroep-brabant"): with external_id, the key
     external_id: str  # stable id from the source; else canonical URL; else content hash
     url: str
     text: str
@@ -47,6 +47,19 @@ class Mention:
     title: str | None = None
     lang: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # allow-listed source fields only
+    kind: str | None = None  # "rss", "youtube", "mastodon", "bluesky", "x": shown beside the name
+
+    @property
+    def outlet(self) -> str | None:
+        """The channel, feed or news outlet the item came from, when the connector knows it."""
+        value = (self.extra or {}).get("outlet")
+        return value.strip() or None if isinstance(value, str) else None
+
+    @property
+    def label(self) -> str:
+        """How people see where it came from: the connector's name and, if known, its outlet."""
+        outlet = self.outlet
+        return f"{self.source} ({outlet})" if outlet and outlet != self.source else self.source
 
 
 @dataclass(frozen=True, slots=True)

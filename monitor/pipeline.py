@@ -1,9 +1,11 @@
-"""``collect``: fetch outside any transaction, then store in ONE transaction.
+"""``collect``: fetch and classify outside any transaction, then store in ONE short transaction.
 
-Per connector: insert new mentions (dedup by ``(source, external_id)``) -> classify the new ones ->
-save verdicts and flags -> save the cursor -> record the run. The cursor is committed with the rows
-it covers, never ahead of them, so a crash anywhere loses nothing and re-running duplicates nothing.
-A failing connector is recorded and never stops the others.
+Per connector: ask the store (a read) which fetched mentions are new, and classify those in the
+form they will be stored in, before any lock is taken: a slow or hostile post never holds the
+write lock (issue 18.2). Then, in one transaction: insert new mentions (dedup by ``(connector name,
+external_id)``) -> save their verdicts and flags -> save the cursor -> record the run. The cursor
+is committed with the rows it covers, never ahead of them, so a crash anywhere loses nothing and
+re-running duplicates nothing. A failing connector is recorded and never stops the others.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Protocol
 
+from sqlalchemy import Connection
+
 from monitor.errors import FetchError, StoreError
-from monitor.matching import without_tracking
-from monitor.models import FetchResult, Mention, Verdict
+from monitor.models import FetchResult, InsertResult, Mention, Verdict
 from monitor.redaction import redact
 from monitor.store import Store
+from monitor.store import mentions as mention_store
 from monitor.store import state as state_store
 from monitor.store.verdicts import mentions_by_id, save_verdicts
 
@@ -71,13 +75,25 @@ class Source(Protocol):
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult: ...
 
 
-def _annotate(mentions: Iterable[Mention], matcher: object | None) -> list[Mention]:
-    """Record which alias matched (for highlighting), unless the connector already did; drop
-    tracking parameters from the link that is stored and mailed."""
+def stamp(mention: Mention, source: Source) -> Mention:
+    """Key the mention by the connector's configured name; keep its kind beside it for display.
+
+    A connector may put its kind (``rss``, or ``youtube`` for the YouTube preset) in
+    ``Mention.source``; that label becomes the kind. Two connectors never share a key space.
+    """
+    if mention.source == source.name and mention.kind:
+        return mention
+    label = mention.source if mention.source and mention.source != source.name else None
+    return replace(mention, source=source.name, kind=mention.kind or label or source.kind)
+
+
+def _annotate(mentions: Iterable[Mention], matcher: object | None, source: Source
+              ) -> list[Mention]:
+    """Stamp each mention with its connector; record which alias matched (for highlighting),
+    unless the connector already did."""
     out = []
     for m in mentions:
-        if m.url and (clean := without_tracking(m.url)) != m.url:
-            m = replace(m, url=clean)
+        m = stamp(m, source)
         if matcher is not None and not (m.extra or {}).get("matched_alias"):
             found = matcher.match(f"{m.title or ''}\n{m.text}")  # type: ignore[attr-defined]
             if found is not None:
@@ -86,19 +102,41 @@ def _annotate(mentions: Iterable[Mention], matcher: object | None) -> list[Menti
     return out
 
 
+Judged = dict[tuple[str, str], Verdict]
+
+
+def _classify_new(store: Store, mentions: Sequence[Mention], classifier: Classifier | None,
+                  now: datetime) -> Judged:
+    """Verdicts of the mentions not stored yet, by key: a read, then no database at all."""
+    if classifier is None or not mentions:
+        return {}
+    with store.reading() as conn:
+        new = mention_store.unseen(conn, mentions)
+    stored = (mention_store.stored_form(m, now, store.keep_fields) for m in new)
+    return {(m.source, m.external_id): classifier.classify(m) for m in stored}
+
+
+def _verdicts_for(conn: Connection, ids: Sequence[int], judged: Judged,
+                  classifier: Classifier) -> list[tuple[int, Verdict]]:
+    """The verdict of each newly inserted mention; one stored by someone else between the read
+    and this transaction (rare) is judged here."""
+    keys = mention_store.keys_by_id(conn, ids)
+    late = dict(mentions_by_id(conn, [i for i in ids if keys[i] not in judged]))
+    return [(i, judged[keys[i]] if keys[i] in judged else classifier.classify(late[i]))
+            for i in ids]
+
+
 def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
-                 classifier: Classifier | None, matcher: object | None) -> tuple[int, int]:
-    """The one transaction. Returns ``(new, flagged)``."""
+                 classifier: Classifier | None, matcher: object | None,
+                 max_age: timedelta | None = None) -> tuple[int, int]:
+    """Classify the new mentions, then the one transaction. Returns ``(new, flagged)``. Items
+    older than ``max_age`` are stored stale: searchable, never alerted or listed as new."""
     now = datetime.now(UTC)
-    mentions = _annotate(result.mentions, matcher)
+    mentions = _annotate(result.mentions, matcher, source)
+    judged = _classify_new(store, mentions, classifier, now)
     with store.transaction() as conn:
-        inserted = store.insert_new(mentions, conn=conn)
-        flagged = 0
-        if classifier is not None and inserted.new_ids:
-            verdicts = [(mid, classifier.classify(m))
-                        for mid, m in mentions_by_id(conn, inserted.new_ids)]
-            save_verdicts(conn, verdicts, version=classifier.version, now=now)
-            flagged = sum(1 for _, v in verdicts if v.flagged)
+        inserted, flagged = insert_and_classify(store, conn, mentions, classifier=classifier,
+                                                max_age=max_age, now=now, judged=judged)
         state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
                                  status=result.http_status, new=len(inserted.new_ids), now=now)
         state_store.record_run(conn, state_store.RunRecord(
@@ -106,6 +144,42 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
             http_status=result.http_status, fetched=len(mentions), new=len(inserted.new_ids),
             warnings=result.warnings))
     return len(inserted.new_ids), flagged
+
+
+@dataclass(frozen=True, slots=True)
+class Unbuilt:
+    """A configured connector that failed before it could fetch (its set-up raised)."""
+
+    name: str
+    kind: str
+
+
+def failed_before_fetch(store: Store, name: str, kind: str, exc: BaseException) -> CollectOutcome:
+    """Record a run that failed before it fetched (bad options, a classifier that cannot be
+    built): it counts as a failed run, so status, sources and the digest's health show it."""
+    started = datetime.now(UTC)
+    try:
+        error = record_failure(store, Unbuilt(name, kind), exc, started=started)  # type: ignore[arg-type]
+    except StoreError as store_exc:
+        error = f"{name}: {exc}; and recording the failure failed: {store_exc}"
+    outcome = CollectOutcome(name, False, error=error)
+    log.info(outcome.summary())
+    return outcome
+
+
+def insert_and_classify(store: Store, conn: Connection, mentions: Iterable[Mention], *,
+                        classifier: Classifier | None, max_age: timedelta | None,
+                        now: datetime, judged: Judged | None = None) -> tuple[InsertResult, int]:
+    """Store the new mentions and save their verdicts, inside the caller's transaction: the one
+    way mentions come in (``collect`` and ``import``). ``judged`` holds verdicts made before the
+    transaction (:func:`_classify_new`); any other new mention is classified here. Returns the
+    insert result and how many of the new ones were flagged."""
+    inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
+    if classifier is None or not inserted.new_ids:
+        return inserted, 0
+    verdicts = _verdicts_for(conn, inserted.new_ids, judged or {}, classifier)
+    save_verdicts(conn, verdicts, version=classifier.version, now=now)
+    return inserted, sum(1 for _, v in verdicts if v.flagged)
 
 
 def record_failure(store: Store, source: Source, exc: BaseException, *, started: datetime) -> str:
@@ -146,7 +220,8 @@ def fetch_safely(source: Source, cursor: dict[str, str] | None) -> FetchResult |
 
 
 def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, started: datetime,
-            t0: float, classifier: Classifier | None, matcher: object | None) -> CollectOutcome:
+            t0: float, classifier: Classifier | None, matcher: object | None,
+            max_age: timedelta | None) -> CollectOutcome:
     try:
         if isinstance(fetched, BaseException):
             error = record_failure(store, source, fetched, started=started)
@@ -154,7 +229,7 @@ def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, 
             return CollectOutcome(source.name, False, http_status=status, error=error,
                                   seconds=time.monotonic() - t0)
         new, flagged = store_result(store, source, fetched, started=started, classifier=classifier,
-                                    matcher=matcher)
+                                    matcher=matcher, max_age=max_age)
     except StoreError as exc:
         return CollectOutcome(source.name, False, error=f"{source.name}: {exc}",
                               seconds=time.monotonic() - t0)
@@ -176,15 +251,21 @@ def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: d
 
 
 def collect(store: Store, source: Source, *, classifier: Classifier | None = None,
-            matcher: object | None = None, force: bool = False) -> CollectOutcome:
+            matcher: object | None = None, force: bool = False,
+            max_age: timedelta | None = None) -> CollectOutcome:
     """Collect one connector now (unless it is rate limited and ``force`` is false)."""
-    return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force)[0]
+    return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force,
+                        max_ages={source.name: max_age} if max_age else None)[0]
 
 
 def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classifier | None = None,
                  matcher: object | None = None, force: bool = False, workers: int = 8,
-                 on_done: Callable[[CollectOutcome], None] | None = None) -> list[CollectOutcome]:
-    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn."""
+                 on_done: Callable[[CollectOutcome], None] | None = None,
+                 max_ages: Mapping[str, timedelta] | None = None) -> list[CollectOutcome]:
+    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn.
+
+    ``max_ages``: per connector name, the age beyond which a new item is stored stale (the
+    application passes every connector's configured ``max_age``)."""
     now = datetime.now(UTC)
     states = _states(store)
     outcomes: dict[str, CollectOutcome] = {}
@@ -202,7 +283,8 @@ def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classif
             (s, pool.submit(fetch_safely, s, _cursor_of(states.get(s.name))), time.monotonic())
             for s in runnable]
         for source, future, t0 in futures:
-            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher)
+            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher,
+                              (max_ages or {}).get(source.name))
             outcomes[source.name] = outcome
             log.info(outcome.summary())
             if on_done is not None:

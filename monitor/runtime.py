@@ -5,16 +5,47 @@ Shared by the one-shot commands (``collect``, ``demo``) and the daemon, so both 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from monitor.config import ConnectorSettings, Settings
+from monitor.config import ConnectorSettings, Settings, load_settings
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
     from monitor.matching import Matcher
     from monitor.pipeline import Classifier, Source
     from monitor.store import Store
+
+
+def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True
+                          ) -> Settings:
+    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]`` and
+    (unless ``connectors`` is false) every connector's ``options``. Every command, ``doctor`` and
+    a reload load the config this way, so a typo is one line of error at once, not a failing job
+    later. Commands that never run a connector (search, show, triage, ...) skip building them,
+    which would cost them a third of a second of start-up."""
+    settings = load_settings(path)
+    if connectors:
+        check_parts(settings)
+    else:
+        check_classifier(settings)
+    return settings
+
+
+def check_parts(settings: Settings) -> None:
+    """Validate ``[classifier]`` and the options of every connector (enabled or not).
+    Raises ``ConfigError`` naming the key."""
+    check_classifier(settings)
+    build_sources(settings, settings.connectors)
+
+
+def check_classifier(settings: Settings) -> None:
+    """Validate ``[classifier]``; raises ``ConfigError`` naming the key."""
+    from monitor.classify.settings import ClassifierSettings
+
+    ClassifierSettings.from_mapping(settings.classifier)
 
 
 def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
@@ -31,6 +62,11 @@ def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> li
     from connectors.base import load_connector
 
     return [load_connector(c, settings.institution) for c in chosen]  # type: ignore[misc]
+
+
+def max_ages(settings: Settings) -> dict[str, timedelta]:
+    """Each connector's ``max_age``: older items are stored stale (searchable, never news)."""
+    return {c.name: timedelta(seconds=c.max_age) for c in settings.connectors}
 
 
 def build_matcher(settings: Settings) -> Matcher:

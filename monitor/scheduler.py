@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.config import Settings, load_settings
+from monitor.config import Settings
 from monitor.errors import ConfigError, SignaleerError
+from monitor.runtime import load_checked_settings
 from monitor.service.jobs import MISFIRE_GRACE_SECONDS, JobSpec, build_jobs, last_run_times, run_job
 from monitor.service.lock import InstanceLock, LockBusy
 from monitor.service.notify import Notifier
@@ -44,11 +45,11 @@ class DaemonOptions:
 
 def validate(settings: Settings, running: Settings | None = None) -> None:
     """Everything a reload must pass before it replaces the running config. Raises ConfigError."""
-    from monitor.runtime import build_matcher, build_sources, select_connectors
+    from monitor.runtime import build_matcher, check_parts
 
     if running is not None and settings.database.url != running.database.url:
         raise ConfigError("database.url changed; restart the service to switch databases")
-    build_sources(settings, select_connectors(settings, (), all_=True))
+    check_parts(settings)
     build_matcher(settings)
     build_jobs(settings, datetime.now(UTC))
 
@@ -180,7 +181,7 @@ class Daemon:
         self.notifier.reloading()
         path = self.options.config_path or (str(self.settings.source) if self.settings.source else None)
         try:
-            new = load_settings(path)
+            new = load_checked_settings(path)
             validate(new, self.settings)
             jobs = self._schedule(new)
         except SignaleerError as exc:

@@ -6,7 +6,7 @@ ordered), so the engine walks the index backwards and stops after ``limit`` matc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from monitor.errors import SearchSyntaxError, StoreError
 from monitor.models import Severity, StoredMention
 from monitor.searchquery import Query, parse, to_fts5, to_tsquery_sql
 from monitor.store.reading import stored_mentions
+from monitor.store.triage import is_open, latest_status
 
 SORTS = ("newest", "oldest", "relevance")
 STATUSES = ("open", "relevant", "not-relevant", "handled", "untriaged")
@@ -81,6 +82,35 @@ def search(conn: Connection, query_text: str | None, filters: SearchFilters) -> 
     except DBAPIError as exc:
         raise StoreError(f"search failed: {str(exc.orig).splitlines()[0]}") from None
     return stored_mentions(conn, ids)
+
+
+def count_matches(conn: Connection, query_text: str | None, filters: SearchFilters) -> int:
+    """How many mentions match, ignoring ``limit`` (for "50 of 120 shown")."""
+    query = parse(query_text) if query_text and query_text.strip() else None
+    stmt = _base(conn, query, filters).where(*_filter_clauses(filters)).order_by(None)
+    try:
+        return conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    except DBAPIError as exc:
+        raise StoreError(f"search failed: {str(exc.orig).splitlines()[0]}") from None
+
+
+def search_all(conn: Connection, query_text: str | None, filters: SearchFilters, *,
+               chunk: int = 500) -> Iterator[StoredMention]:
+    """Every match, in the requested order, ``chunk`` at a time: memory stays constant however
+    many there are (a server-side cursor on PostgreSQL; SQLite's cursor streams by nature)."""
+    query = parse(query_text) if query_text and query_text.strip() else None
+    if filters.sort == "relevance" and query is None:
+        raise SearchSyntaxError("--sort relevance needs a search query")
+    stmt = _base(conn, query, filters).where(*_filter_clauses(filters))
+    if query is not None and conn.dialect.name == "postgresql" and filters.sort != "relevance":
+        key = mentions.c.sort_key
+        stmt = stmt.order_by(key.asc() if filters.sort == "oldest" else key.desc())
+    try:
+        result = conn.execution_options(stream_results=True, yield_per=chunk).execute(stmt)
+        for part in result.partitions(chunk):
+            yield from stored_mentions(conn, [row[0] for row in part])
+    except DBAPIError as exc:
+        raise StoreError(f"search failed: {str(exc.orig).splitlines()[0]}") from None
 
 
 def compact_index(conn: Connection, budget_pages: int | None = None) -> None:
@@ -204,8 +234,8 @@ def _filter_clauses(f: SearchFilters) -> list[Any]:
         clauses.append(m.sort_key >= low)
     if high is not None:
         clauses.append(m.sort_key <= high)
-    if f.sources:
-        clauses.append(m.source.in_(f.sources))
+    if f.sources:  # a connector's name, or a kind (all rss connectors)
+        clauses.append(or_(m.source.in_(f.sources), m.kind.in_(f.sources)))
     if f.langs:
         clauses.append(m.lang.in_(f.langs))
     if f.authors:
@@ -235,16 +265,9 @@ def _verdict_clauses(f: SearchFilters) -> list[Any]:
     return clauses
 
 
-def latest_status_subquery() -> Any:
-    t = triage.c
-    return (select(t.status).where(t.mention_id == mentions.c.id)
-            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
-
-
 def _status_clause(status: str) -> Any:
-    latest = latest_status_subquery()
     if status == "untriaged":
         return ~exists().where(triage.c.mention_id == mentions.c.id)
     if status == "open":
-        return or_(latest.is_(None), latest != "handled")
-    return latest == status
+        return is_open(mentions.c.id)
+    return latest_status(mentions.c.id) == status

@@ -83,7 +83,6 @@ def parse(raw: str) -> Query:
     """Parse user input. Raises ``SearchSyntaxError`` only when nothing searchable is left."""
     tokens = _TOKEN.findall(_normalise(raw))
     clauses: list[Clause] = []
-    unsearchable: list[str] = []
     pending_or = False
     for token in tokens:
         if token == "OR":
@@ -92,7 +91,6 @@ def parse(raw: str) -> Query:
         negated = token.startswith("-") and len(token) > 1
         term = _term(token[1:] if negated else token)
         if term is None:
-            unsearchable += [] if negated else [token]
             continue
         if pending_or and not negated:
             last = clauses.pop()
@@ -101,20 +99,15 @@ def parse(raw: str) -> Query:
             clauses.append(Clause((term,), negated=negated))
         pending_or = False
     query = Query(tuple(clauses[:MAX_TERMS]))
+    if not clauses:
+        raise SearchSyntaxError(
+            f"nothing to search for in {raw.strip()[:40]!r}: search finds words and numbers; "
+            "emoji and punctuation are not indexed (to list everything, leave out the query)")
     if not query.positive:
-        raise SearchSyntaxError(_nothing_to_search(unsearchable, bool(query.negative)))
+        raise SearchSyntaxError(
+            "nothing to search for: give at least one word that is not excluded "
+            "(for example: curio -vacature)")
     return query
-
-
-def _nothing_to_search(unsearchable: list[str], excluded: bool) -> str:
-    if unsearchable:
-        shown = " ".join(unsearchable)[:40]
-        return (f"nothing to search for: {shown!r} has no letters or digits; search finds words, "
-                "and emoji and punctuation are not indexed (for example: curio brand)")
-    if excluded:
-        return ("nothing to search for: give at least one word that is not excluded "
-                "(for example: curio -vacature)")
-    return "nothing to search for: give at least one word (for example: curio brand)"
 
 
 def _fts5_term(term: Term) -> str:

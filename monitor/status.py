@@ -14,16 +14,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, text
+from sqlalchemy import Connection, and_, func, select, text
 
 from monitor.config import ConnectorSettings, Settings
-from monitor.db import connector_runs, digests, mentions, triage, verdicts
+from monitor.db import connector_runs, digests, mentions, sqlite_path, verdicts
 from monitor.service.jobs import next_collect_at
 from monitor.store import Store, safe_url
 from monitor.store.state import SourceHealth, all_states, items_since
+from monitor.store.triage import is_open
 
 FLAGGED = ("info", "attention", "urgent")
-CLOSED = ("handled", "not-relevant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,26 +174,21 @@ def database_line(conn: Connection, url: str) -> DatabaseLine:
 
 
 def mention_counts(conn: Connection) -> Mapping[str, int]:
-    t, v = triage.c, verdicts.c
-    latest = (select(t.status).where(t.mention_id == v.mention_id)
-              .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
+    v = verdicts.c
     flagged = v.severity.in_(FLAGGED)
-    is_open = and_(flagged, or_(latest.is_(None), latest.not_in(CLOSED)))
+    open_ = and_(flagged, is_open(v.mention_id))
     total = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
     n_flagged = conn.execute(select(func.count()).select_from(verdicts).where(flagged)).scalar_one()
-    n_open = conn.execute(select(func.count()).select_from(verdicts).where(is_open)).scalar_one()
+    n_open = conn.execute(select(func.count()).select_from(verdicts).where(open_)).scalar_one()
     return {"mentions": int(total), "flagged": int(n_flagged), "open": int(n_open)}
 
 
 def database_size(conn: Connection, url: str) -> int | None:
     """SQLite: the file plus its WAL; PostgreSQL: every table of the schema with indexes/TOAST."""
     if conn.dialect.name == "sqlite":
-        from sqlalchemy.engine import make_url
-
-        database = make_url(url).database
-        if not database or database == ":memory:":
+        path = sqlite_path(url)
+        if path is None:
             return None
-        path = Path(database).expanduser()
         return sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
     if conn.dialect.name == "postgresql":
         value = conn.execute(text(

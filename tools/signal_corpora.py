@@ -8,6 +8,8 @@ DEDUCE name lists are never opened here (see NOTICE and ``docs/classifier.md``).
 from __future__ import annotations
 
 import csv
+import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,8 +260,25 @@ def _project_labels(label: object, category: object) -> tuple[int | None, int | 
     return None, None
 
 
-def project_rows(paths: Iterable[Path]) -> Iterator[Row]:
-    """Project JSON lines (``text``, ``label`` attention/none, ``category``, optional ``lang``)."""
+def name_mask(config: Path | None) -> re.Pattern[str] | None:
+    """A pattern for the institution's names and context words (its places, "mbo", "stage") in
+    a Signaleer config's ``[institution]``: project posts name them in nearly every line, so a
+    model must not learn them as a cue."""
+    if config is None:
+        return None
+    table = tomllib.loads(config.read_text(encoding="utf-8")).get("institution", {})
+    names = [table.get("name", ""), *table.get("aliases", ()), *table.get("handles", ()),
+             *table.get("hashtags", ()), *table.get("ambiguous_aliases", ()),
+             *table.get("own_accounts", ()), *table.get("context_words", ())]
+    words = sorted({n.lower().lstrip("@#") for n in names if n and n.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"[@#]?\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+def project_rows(paths: Iterable[Path], mask: re.Pattern[str] | None = None) -> Iterator[Row]:
+    """Project JSON lines (``text``, ``label`` attention/none, ``category``, optional ``lang``),
+    with the institution's names blanked out when ``mask`` is given."""
     for path in paths:
         with path.open(encoding="utf-8") as handle:
             for line in read_lines(handle):
@@ -268,14 +287,16 @@ def project_rows(paths: Iterable[Path]) -> Iterator[Row]:
                     continue
                 abuse, negative = _project_labels(record.get("label"), record.get("category"))
                 if abuse is not None or negative is not None:
-                    yield Row(record["text"], str(record.get("lang") or "project"),
+                    text = mask.sub(" ", record["text"]) if mask else record["text"]
+                    yield Row(text, str(record.get("lang") or "project"),
                               f"project-{path.stem}", abuse=abuse, negative=negative)
 
 
-def corpus_rows(root: Path, extra: Iterable[Path] = ()) -> list[Row]:
+def corpus_rows(root: Path, extra: Iterable[Path] = (),
+                mask: re.Pattern[str] | None = None) -> list[Row]:
     """Every row, in a fixed order (the training script's split and fit depend on it)."""
     seeds = abuse_seeds(root)
     rows = [*tweeteval(root), *xed(root, seeds), *lexicon_rows(root, seeds),
             *template_rows(seeds, sentiment_polarity_nl(root)),
-            *project_rows(extra)]
+            *project_rows(extra, mask)]
     return rows

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # noqa: E402
-from signal_corpora import Row, corpus_rows, project_rows  # noqa: E402
+from signal_corpora import Row, corpus_rows, name_mask, project_rows  # noqa: E402
 from signal_metrics import dev_report  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]  # noqa: E402
 
@@ -52,6 +52,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--check", type=Path, action="append", default=[],
                         help="project JSON lines to report figures on, never trained on")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--mask-names", type=Path, default=ROOT / "config.example.toml",
+                        help="a Signaleer config whose [institution] names are blanked out of "
+                             "the project lines (they would otherwise become a cue)")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--dev-share", type=float, default=0.15)
     parser.add_argument("--max-features", type=int, default=20_000)
@@ -149,12 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.corpora / "xed_emotion").is_dir():
         print(f"corpora folder not found: {args.corpora} (pass --corpora DIR)", file=sys.stderr)
         return 2
-    rows = corpus_rows(args.corpora, args.extra)
+    mask = name_mask(args.mask_names)
+    rows = corpus_rows(args.corpora, args.extra, mask)
     model, dev_rows = train(rows, args)
     report = dev_report(model, dev_rows, HEADS)
     if args.check:
         print("\ncheck files (not trained on):")
-        dev_report(model, list(project_rows(args.check)), HEADS)
+        dev_report(model, list(project_rows(args.check, mask)), HEADS)
     model = SignalModel(heads=model.heads, intercepts=model.intercepts, weights=model.weights,
                         info={**model.info, "dev": report})
     args.out.parent.mkdir(parents=True, exist_ok=True)

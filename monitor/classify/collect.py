@@ -12,6 +12,7 @@ from monitor.classify.identity import lookalike_strength
 from monitor.classify.insults import insult_hits
 from monitor.classify.lexicon import Lexicon
 from monitor.classify.problems import problem_cues
+from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
 from monitor.classify.scan import Scan
 from monitor.classify.sentiment import score_sentiment, sentiment_hits
@@ -20,6 +21,7 @@ from monitor.classify.signals import (
     affirmed,
     complaint_signal,
     lexical_signal,
+    merged,
     praise_signal,
 )
 from monitor.classify.signals_meta import (
@@ -92,6 +94,23 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
+def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signal | None:
+    """The learned model's opinion that the post is abusive, with the words that drove it.
+    Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent. Like
+    the rules it ignores what a post quotes to criticise, and posts that only set a norm."""
+    model, at = ctx.learned, ctx.settings.learned_at
+    if model is None or frame.normative:
+        return None
+    tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
+    abuse = model.score(tokens, explain_at=at)["abuse"]
+    if abuse.probability < at:
+        return None
+    strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
+    term = "', '".join(abuse.drivers) or "…"
+    return Signal("offensive", strength, (reason("learned_abuse", lang, term=term,
+                                                 score=format_score(abuse.probability, lang)),))
+
+
 def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, mention: Mention,
                     ctx: ClassifierContext, *, named: bool) -> list[Signal]:
     """All signals with some strength; ``named``: the text names the institution outright."""
@@ -113,5 +132,6 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
                      cs.reach_full_followers, lang),
         *tone,
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
+        _learned(doc, ctx, frame, lang),
     ]
-    return [s for s in signals if s is not None]
+    return merged(signals)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from monitor.classify.constructions import Constructions, build_constructions
 from monitor.classify.identity import Identity
+from monitor.classify.learned import SignalModel, default_model
 from monitor.classify.lexicon import Lexicon, build_lexicon
 from monitor.classify.scan import MatcherIndex, matchers_in
 from monitor.classify.settings import ClassifierSettings
@@ -39,6 +40,7 @@ class ClassifierContext:
     language: str  # language of the reasons: "nl" or "en"
     default_language: str  # guess for texts without clear language cues
     model: TrainedModel | None = None
+    learned: SignalModel | None = None  # the shipped model trained on public text
 
     @classmethod
     def build(
@@ -67,6 +69,7 @@ class ClassifierContext:
             language=cs.language or language or "nl",
             default_language=cs.languages[0],
             model=model if cs.model.enabled else None,
+            learned=default_model() if cs.learned_at < 1.0 else None,
         )
 
     @classmethod

@@ -14,7 +14,7 @@ from monitor.classify.rules import apply_rules
 from monitor.classify.scan import Scan
 from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import Signal, noisy_or
-from monitor.classify.text import Doc, prepare
+from monitor.classify.text import Doc, clip, prepare
 from monitor.models import Mention, Severity, Verdict
 
 MAX_REASONS = 6
@@ -22,6 +22,7 @@ MAX_REASONS = 6
 
 def classify(mention: Mention, context: ClassifierContext) -> Verdict:
     """Judge one mention. Pure: same input, same verdict; no I/O."""
+    mention = clip(mention)  # a hostile 100 KB post costs no more than 20,000 characters
     doc = prepare(mention.text, mention.title)
     lang_code = detect_language(doc.tokens, context.stopwords, context.default_language,
                                 mention.lang, context.vocabularies)

@@ -60,6 +60,8 @@ _TEMPLATES: Mapping[str, Mapping[str, str]] = {
     "excluded": {"nl": "uitsluitwoord '{term}'", "en": "exclusion word '{term}'"},
     "rule": {"nl": "regel: {term} → {severity}", "en": "rule: {term} → {severity}"},
     "model": {"nl": "model: {score}", "en": "model: {score}"},
+    "learned_abuse": {"nl": "taalmodel: grof of kwetsend ({score}; '{term}')",
+                      "en": "language model: abusive ({score}; '{term}')"},
     "spike": {"nl": "piek: {count} vermeldingen in een uur (normaal {score})",
               "en": "spike: {count} mentions in one hour (baseline {score})"},
     "language": {"nl": "taal: {term}", "en": "language: {term}"},

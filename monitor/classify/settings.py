@@ -99,6 +99,9 @@ class ClassifierSettings:
     lexicon: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     spikes: SpikeSettings = SpikeSettings()
     model: ModelSettings = ModelSettings()
+    # The shipped learned model's abuse probability from which it flags a post as offensive on
+    # its own (1 switches that off); below it the model only ever adds to the rules' evidence.
+    learned_at: float = 0.85
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> ClassifierSettings:

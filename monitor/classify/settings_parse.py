@@ -24,7 +24,7 @@ from monitor.models import Severity
 _TOP = {
     "language", "languages", "attention_threshold", "info_threshold", "category_threshold",
     "negative_sentiment", "positive_sentiment", "weights", "reach", "own_accounts_max", "rules",
-    "press_domains", "media_domains", "lexicon", "spikes", "model",
+    "press_domains", "media_domains", "lexicon", "spikes", "model", "learned_at",
 }
 P = "classifier"
 
@@ -191,4 +191,5 @@ def parse_classifier(t: Mapping[str, Any]) -> ClassifierSettings:
         press_domains=DEFAULT_PRESS_DOMAINS + opt_str_list(t, f"{P}.press_domains"),
         media_domains=DEFAULT_MEDIA_DOMAINS + opt_str_list(t, f"{P}.media_domains"),
         lexicon=_lexicon(t), spikes=_spikes(t), model=_model(t),
+        learned_at=_fraction(t, f"{P}.learned_at", 0.85),
     )

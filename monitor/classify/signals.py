@@ -29,6 +29,19 @@ def noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
+def merged(signals: Iterable[Signal | None]) -> list[Signal]:
+    """One signal per category: strengths combined (noisy-or), reasons kept in order."""
+    by_category: dict[str, Signal] = {}
+    for s in signals:
+        if s is None:
+            continue
+        seen = by_category.get(s.category)
+        by_category[s.category] = s if seen is None else Signal(
+            s.category, noisy_or((seen.strength, s.strength)),
+            tuple(dict.fromkeys((*seen.reasons, *s.reasons))))
+    return list(by_category.values())
+
+
 def _top_terms(hits: Sequence[Hit], n: int = 2) -> list[str]:
     ordered = sorted((h for h in hits if h.weight > 0), key=lambda h: -h.weight)
     return list(dict.fromkeys(h.text for h in ordered))[:n]

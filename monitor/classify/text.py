@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from monitor.matching import fold
+from monitor.models import Mention
 
 _URL = re.compile(r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", re.IGNORECASE)
 _TOKEN = re.compile(r"[#@]?[\w][\w'’\-]*(?:\*+[\w'’\-]+)*|[.!?;,:]+", re.UNICODE)
 BOUNDARY = "."  # stands for any run of sentence or clause punctuation in ``Doc.tokens``
 _EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF))
+# The classifier reads at most this much of a text and of a title: enough for any real post or
+# article lead, and it bounds the work a hostile 100 KB post can cause (issue 18.2).
+MAX_CHARS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +31,9 @@ class Doc:
 
 
 def _fold(text: str) -> str:
-    """Lower-case and strip accents (``één`` -> ``een``) so lexicons need one spelling."""
-    lowered = text.lower().replace("’", "'")
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip accents (``één`` -> ``een``) so lexicons need one spelling; the same
+    fold as matching's, so look-alike letters and invisible characters cannot hide a name."""
+    return fold(text.replace("’", "'"))
 
 
 def _emojis(text: str) -> frozenset[str]:
@@ -51,9 +53,17 @@ def _clean(token: str) -> str:
     return token.lstrip("#").strip("'-")
 
 
+def clip(mention: Mention) -> Mention:
+    """The mention with at most ``MAX_CHARS`` of text and of title: all the classifier reads."""
+    if len(mention.text) <= MAX_CHARS and len(mention.title or "") <= MAX_CHARS:
+        return mention
+    return replace(mention, text=mention.text[:MAX_CHARS],
+                   title=mention.title[:MAX_CHARS] if mention.title else mention.title)
+
+
 def prepare(text: str, title: str | None = None) -> Doc:
-    """Build a :class:`Doc` from a mention's title and text."""
-    raw = f"{title}. {text}" if title else text
+    """Build a :class:`Doc` from a mention's title and text (the first ``MAX_CHARS`` of each)."""
+    raw = f"{title[:MAX_CHARS]}. {text[:MAX_CHARS]}" if title else text[:MAX_CHARS]
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
     lower = _fold(without_urls)
@@ -64,8 +74,8 @@ def prepare(text: str, title: str | None = None) -> Doc:
         tokens=tuple(t for t in tokens if t),
         urls=urls,
         emojis=_emojis(raw),
-        exclamations=raw.count("!"),
-        questions=without_urls.count("?"),
+        exclamations=without_urls.count("!"),
+        questions=without_urls.count("?"),  # a "?" inside a link asks nothing
     )
 
 

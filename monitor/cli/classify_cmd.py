@@ -47,8 +47,7 @@ def classify_cmd(ctx: click.Context, file: TextIO, language: str | None) -> None
     Each input line is a mention object; only "text" is required ("id", "source", "url",
     "published_at", "author", "author_followers", "title" and "lang" are used when present).
     Each output line has the input's "line" and "id", plus "severity", "score", "categories"
-    and "reasons" - or an "error" for a line that could not be read. Exits 1 if any line
-    could not be classified.
+    and "reasons" - or an "error" for a line that could not be read (then the exit code is 1).
 
     \b
     Example:

@@ -42,18 +42,29 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings_from(ctx: click.Context) -> Settings:
-    from monitor.config import load_settings
+def settings_from(ctx: click.Context, *, connectors: bool = True) -> Settings:
+    """The validated settings (loaded once per command). ``connectors=False``: the command never
+    runs a connector, so their options are left to the commands that do (see
+    ``runtime.load_checked_settings``)."""
+    from monitor.runtime import check_parts, load_checked_settings
 
     root = ctx.find_root()
-    path = (root.obj or {}).get("config_path")
-    return load_settings(path)
+    if not isinstance(root.obj, dict):
+        root.obj = {}
+    obj = root.obj
+    if "settings" not in obj:
+        obj["settings"] = load_checked_settings(obj.get("config_path"), connectors=connectors)
+        obj["connectors_checked"] = connectors
+    elif connectors and not obj.get("connectors_checked"):
+        check_parts(obj["settings"])
+        obj["connectors_checked"] = True
+    return obj["settings"]  # type: ignore[no-any-return]
 
 
-def open_store(ctx: click.Context, *, upgrade: bool = True) -> Store:
+def open_store(ctx: click.Context, *, upgrade: bool = True, connectors: bool = True) -> Store:
     """Open the configured database, running migrations first unless ``upgrade`` is false."""
     from monitor.store import Store
 
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=connectors)
     return Store.open(settings.database.url, upgrade=upgrade,
                       keep_fields=settings.retention.keep_fields)

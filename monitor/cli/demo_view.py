@@ -38,5 +38,6 @@ def show_demo(report: DemoReport) -> None:
     print_table(found, tz, "curio")
     if report.digest_path:
         out.print(f"Digest written to {report.digest_path}", markup=False)
-    out.print(f"Try, with the demo's own settings: signaleer --config {report.config_path} "
-              "search 'rooster'", markup=False, soft_wrap=True)
+    if report.config_path is not None:  # the demo's own settings, not the user's
+        out.print(f"Try: signaleer --config {report.config_path} search 'rooster'", markup=False,
+                  soft_wrap=True)  # a command to copy: never broken over lines

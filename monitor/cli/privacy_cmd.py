@@ -34,7 +34,7 @@ def retention_new_key(file: Path) -> None:
                f"[retention] pseudonym_key_file = \"{file}\"")
 
 
-@click.group(short_help="Export or erase what is stored about a person (AVG art. 15/17).")
+@click.group(short_help="Data-subject requests (AVG art. 15 and 17): export or erase.")
 def subject() -> None:
     """Data-subject requests (AVG art. 15 and 17): export or erase what is stored about a person.
 
@@ -114,4 +114,5 @@ def subject_erase(ctx: click.Context, handle: str, yes: bool, actor: str | None)
                              language=settings.digest.language, actor=actor)
     click.echo(f"erased {handle}: deleted {done.deleted} mention(s), redacted {done.redacted}, "
                f"removed {done.digest_items_removed} unsent digest item(s), rewrote "
-               f"{done.notes_and_reasons} note(s)/reason(s); audit reference {done.subject_ref}")
+               f"{done.notes_and_reasons} note(s)/reason(s) and the frequent words of "
+               f"{done.spikes} spike(s); audit reference {done.subject_ref}")

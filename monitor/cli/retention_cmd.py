@@ -29,9 +29,9 @@ retention.add_command(retention_new_key, "new-key")
 def apply(ctx: click.Context, dry_run: bool) -> None:
     """Apply the retention policy now (the daily cron / systemd-timer job).
 
-    Deletes or pseudonymises what is past its retention period ([retention] in the config) and
-    records it in the audit log. Takes the instance lock: exits 75 if the daemon or another run
-    holds it.
+    Deletes unflagged and flagged mentions older than [retention] unflagged_days and
+    flagged_days, and pseudonymises authors after pseudonymise_after_days; every run is recorded
+    in the audit log. Takes the instance lock: exits 75 if the daemon or another run holds it.
 
     \b
     Examples:

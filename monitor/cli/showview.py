@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from monitor.cli.render import as_dict, local_time
+from monitor.cli.render import as_dict, json_line, local_time, terminal_safe
 from monitor.models import StoredMention, TriageEntry
 
 
@@ -17,7 +16,7 @@ def print_mention_json(item: StoredMention, flag_list: Sequence[tuple[str, str]]
     data["triage"] = [{"status": t.status, "by": t.actor, "at": t.at.isoformat(), "note": t.note}
                       for t in history]
     data["reposts"] = reposts
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_line(data, indent=2))
 
 
 def print_mention(item: StoredMention, flag_list: Sequence[tuple[str, str]],
@@ -26,13 +25,16 @@ def print_mention(item: StoredMention, flag_list: Sequence[tuple[str, str]],
 
     out = Console(highlight=False)
     m = item.mention
-    p = lambda text: out.print(text, markup=False)  # noqa: E731 - never interpret post text as markup
-    p(f"#{item.id}  {m.source}  {local_time(m.published_at, tz)}")
+    def p(text: str) -> None:  # never interpret post text as markup or as terminal controls
+        out.print(terminal_safe(text, keep_lines=True), markup=False)
+
+    kind = f" [{m.kind}]" if m.kind and m.kind != m.source else ""
+    p(f"#{item.id}  {m.label}{kind}  {local_time(m.published_at, tz)}")
     if m.author:
         followers = f" ({m.author_followers:,} followers)" if m.author_followers else ""
         p(f"author: {m.author}{followers}")
     p(f"url:    {m.url}")
-    if m.title:
+    if m.title and " ".join(m.title.split()) != " ".join(m.text.split()):
         p(f"title:  {m.title}")
     p("")
     p(m.text)

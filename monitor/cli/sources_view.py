@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from monitor.cli.render import local_time
+from monitor.cli.render import json_line, local_time, table_cell
 from monitor.config import Settings
 from monitor.store.state import SourceHealth
 
@@ -41,7 +40,7 @@ def print_sources(settings: Settings, states: Mapping[str, SourceHealth], *, as_
         })
     if as_json:
         for row in rows:
-            print(json.dumps(row, default=lambda v: v.isoformat(), ensure_ascii=False))
+            print(json_line(row, default=lambda v: v.isoformat()))
         return
     table = Table()
     for col in ("name", "kind", "health", "last success", "last new", "HTTP", "last error"):
@@ -50,5 +49,5 @@ def print_sources(settings: Settings, states: Mapping[str, SourceHealth], *, as_
         when = lambda v: local_time(v, tz) if v else "-"  # noqa: E731
         table.add_row(r["name"], r["kind"] + ("" if r["enabled"] else " (off)"), r["health"],
                       when(r["last_success"]), when(r["last_new"]), str(r["last_status"] or "-"),
-                      (r["last_error"] or "")[:120], )
+                      table_cell((r["last_error"] or "")[:120]))  # a server's words
     Console(highlight=False).print(table)

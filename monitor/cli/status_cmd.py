@@ -66,6 +66,10 @@ def _print(report: StatusReport, tz: tzinfo) -> None:
         table.add_row(c.name, c.kind, c.health, _when(c.last_success, tz), _when(c.last_failure, tz),
                       str(c.items_today), _when(c.next_run, tz))
     console.print(table)
+    for c in report.connectors:  # the technical detail the digest leaves out
+        if c.last_error and c.health != "ok":
+            console.print(f"{c.name}: last error: {' '.join(c.last_error.split())[:500]}",
+                          markup=False)
     d = report.digest
     console.print("last digest: " + (f"{d.digest_date} {d.status}, {d.items} items, "
                                      f"sent {_when(d.sent_at, tz)}, {d.attempts} attempt(s)"

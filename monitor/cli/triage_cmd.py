@@ -29,7 +29,7 @@ def triage(ctx: click.Context, mention_id: int, status: str, note: str | None,
     from monitor.store.triage import add_triage
 
     who = current_actor(actor)
-    with open_store(ctx) as store, store.transaction() as conn:
+    with open_store(ctx, connectors=False) as store, store.transaction() as conn:
         add_triage(conn, mention_id, status, actor=who, note=note, at=datetime.now(UTC))
     click.echo(f"mention {mention_id}: {status} (by {who})")
 
@@ -51,9 +51,9 @@ def reclassify(ctx: click.Context, since: str | None) -> None:
     from monitor.reclassify import reclassify as run
     from monitor.runtime import build_classifier
 
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=False)
     when = parse_when(since, "--since", settings.institution.tz)
-    with open_store(ctx) as store:
+    with open_store(ctx, connectors=False) as store:
         classifier = build_classifier(settings, store)
         with count_progress("reclassifying", count_to_reclassify(store, when)) as advance:
             done = run(store, classifier, since=when, progress=advance)
@@ -77,8 +77,8 @@ def audit(ctx: click.Context, since: str | None, action: str | None, as_json: bo
     from monitor.cli.search_cmd import parse_when
     from monitor.store.audit import entries
 
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=False)
     when = parse_when(since, "--since", settings.institution.tz)
-    with open_store(ctx) as store, store.reading() as conn:
+    with open_store(ctx, connectors=False) as store, store.reading() as conn:
         found = entries(conn, since=when, action=action)
     print_audit(found, settings.institution.tz, as_json=as_json)

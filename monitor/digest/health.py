@@ -1,6 +1,7 @@
 """Source health for the digest: a source is healthy only if it runs *and* produces something.
 
-* failing: ``consecutive_failures >= digest.failing_after_runs``;
+* failing: ``consecutive_failures >= digest.failing_after_runs``, or any failure of a source that
+  never succeeded;
 * silent: no new item (or, if it never had one, no success) for ``digest.silent_after_hours``,
   counted from its last new item, else its first run;
 * never-ran: configured and enabled, but it has no state row at all.
@@ -16,7 +17,6 @@ from datetime import datetime, timedelta
 
 from monitor.config import Settings
 from monitor.digest.model import SourceHealth
-from monitor.digest.text import one_line
 from monitor.store.digests import ConnectorStatus
 
 
@@ -36,17 +36,48 @@ def _one(name: str, status: ConnectorStatus | None, configured: dict, settings: 
     if status is None:
         kind = configured[name].kind if name in configured else "?"
         return SourceHealth(name=name, kind=kind, problem="never-ran", consecutive_failures=0,
-                            last_success_at=None, last_new_at=None, last_error=None)
+                            last_success_at=None, last_new_at=None, error_class=None)
+    failing = bool(status.consecutive_failures)
     return SourceHealth(
         name=name, kind=status.kind, problem=_problem(status, settings, now),
         consecutive_failures=status.consecutive_failures,
         last_success_at=status.last_success_at, last_new_at=status.last_new_at,
-        last_error=one_line(status.last_error, 200) or None)
+        error_class=error_class(status.last_status, status.last_error) if failing else None)
+
+
+ERROR_CLASSES = ("not_found", "denied", "rate_limited", "server", "timeout", "unreachable",
+                 "tls", "not_feed", "too_large", "setup", "other")
+_TEXT_CLASSES = (  # (class, words in the error line), tried in order
+    ("setup", ("configerror", "cannot load", "_file:")),
+    ("not_feed", ("not a feed", "not well-formed", "not recognised as rss")),
+    ("too_large", ("mb cap",)),
+    ("timeout", ("timed out", "not complete after", "timeout")),
+    ("tls", ("certificate", "ssl", "tls")),
+    ("unreachable", ("connection refused", "connecterror", "errno", "name or service",
+                     "name resolution", "unreachable", "connection reset", "redirects",
+                     "remoteprotocolerror", "server disconnected")),
+)
+
+
+def error_class(status: int | None, error: str | None) -> str:
+    """The kind of failure, for a short sentence in the digest (never the raw text)."""
+    if status in (404, 410):
+        return "not_found"
+    if status in (401, 403):
+        return "denied"
+    if status == 429:
+        return "rate_limited"
+    if status is not None and status >= 500:
+        return "server"
+    text = (error or "").lower()
+    return next((cls for cls, words in _TEXT_CLASSES if any(w in text for w in words)), "other")
 
 
 def _problem(status: ConnectorStatus, settings: Settings, now: datetime) -> str | None:
     if status.consecutive_failures >= settings.digest.failing_after_runs:
         return "failing"
+    if status.consecutive_failures and status.last_success_at is None:
+        return "failing"  # it has never worked: one failure is enough to say so
     limit = now - timedelta(hours=settings.digest.silent_after_hours)
     since = status.last_new_at or status.first_run_at or status.updated_at
     return "silent" if since <= limit else None

@@ -16,7 +16,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "digest_title": "Dagelijks overzicht van {institution}",
         "alert_title": "Urgente vermelding van {institution}",
         "subject": "{prefix} Overzicht {day}: {summary}",
-        "subject_alert": "{prefix} URGENT: {headline} ({source}-vermelding van {author})",
+        "subject_alert": "{prefix} URGENT: {headline} ({source}, {author})",
         "summary_urgent": "{n} urgent",
         "summary_attention": "{n} aandacht",
         "summary_spikes": "{n} piek(en)",
@@ -62,7 +62,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
                          "collegedirecteur (persprotocol, gedragscode 2)",
         "more_items": "Nog {n} vermelding(en) niet getoond. Bekijk ze met: {cmd}",
         "per_source": "{n} via {source}",
-        "other_total": "{n} vermelding(en) met alleen informatieve signalen.",
+        "other_total": "{n} vermelding(en) die geen aandacht vragen:",
         "top_clusters": "Veel gedeeld",
         "spike_line": "{count} vermeldingen tussen {start} en {end} (normaal {baseline})",
         "spike_terms": "Veelgebruikte woorden: {terms}",
@@ -70,7 +70,18 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "problem_failing": "{n} keer achter elkaar mislukt",
         "problem_silent": "niets nieuws sinds {when}",
         "problem_never-ran": "nog nooit gedraaid",
-        "last_error": "Laatste fout: {error}",
+        "error_not_found": "Het adres bestaat niet (meer); controleer de URL in de instellingen.",
+        "error_denied": "De bron weigert de toegang; controleer het token of wachtwoord.",
+        "error_rate_limited": "De bron vraagt ons even te wachten (te veel verzoeken).",
+        "error_server": "De server van de bron geeft een fout; meestal gaat dat vanzelf over.",
+        "error_timeout": "De bron antwoordde niet op tijd.",
+        "error_unreachable": "De bron is niet bereikbaar (geen verbinding).",
+        "error_tls": "De beveiligde verbinding met de bron lukte niet (certificaat).",
+        "error_not_feed": "Het adres geeft geen nieuwsfeed (maar bijvoorbeeld een webpagina).",
+        "error_too_large": "De bron stuurde meer gegevens dan toegestaan.",
+        "error_setup": "De bron kon niet starten door een instelling of ontbrekend bestand.",
+        "error_other": "Er ging iets onverwachts mis.",
+        "error_details": "Details: signaleer status",
         "never": "nooit",
         "footer": "Verstuurd door Signaleer. Wat met 'signaleer triage' als afgehandeld of "
                   "niet relevant is gemarkeerd, verdwijnt uit 'Nog open'.",
@@ -86,7 +97,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "digest_title": "Daily digest for {institution}",
         "alert_title": "Urgent mention of {institution}",
         "subject": "{prefix} Digest {day}: {summary}",
-        "subject_alert": "{prefix} URGENT: {headline} ({source} mention by {author})",
+        "subject_alert": "{prefix} URGENT: {headline} ({source}, {author})",
         "summary_urgent": "{n} urgent",
         "summary_attention": "{n} attention",
         "summary_spikes": "{n} spike(s)",
@@ -133,7 +144,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
                          "college director (press protocol, code of conduct 2)",
         "more_items": "{n} more mention(s) not shown. See them with: {cmd}",
         "per_source": "{n} via {source}",
-        "other_total": "{n} mention(s) with informational signals only.",
+        "other_total": "{n} mention(s) that need no attention:",
         "top_clusters": "Widely shared",
         "spike_line": "{count} mentions between {start} and {end} (baseline {baseline})",
         "spike_terms": "Frequent words: {terms}",
@@ -141,7 +152,18 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "problem_failing": "failed {n} times in a row",
         "problem_silent": "nothing new since {when}",
         "problem_never-ran": "has never run",
-        "last_error": "Last error: {error}",
+        "error_not_found": "The address does not exist (any more); check the URL in the settings.",
+        "error_denied": "The source refuses access; check the token or password.",
+        "error_rate_limited": "The source asks us to wait a while (too many requests).",
+        "error_server": "The source's server reports an error; this usually passes.",
+        "error_timeout": "The source did not answer in time.",
+        "error_unreachable": "The source cannot be reached (no connection).",
+        "error_tls": "The secure connection to the source failed (certificate).",
+        "error_not_feed": "The address does not give a news feed (a web page, for example).",
+        "error_too_large": "The source sent more data than allowed.",
+        "error_setup": "The source could not start because of a setting or a missing file.",
+        "error_other": "Something unexpected went wrong.",
+        "error_details": "Details: signaleer status",
         "never": "never",
         "footer": "Sent by Signaleer. Items marked handled or not relevant with "
                   "'signaleer triage' drop out of 'Still open'.",
@@ -176,11 +198,13 @@ _SHORT_MONTHS = {
 class Labels:
     """Label lookup for one language: ``t.key`` for plain labels, ``t("key", n=1)`` to fill."""
 
-    def __init__(self, language: str, tz: tzinfo) -> None:
+    def __init__(self, language: str, tz: tzinfo, year: int | None = None) -> None:
+        """``year``: the current year (the digest's); dates in any other year show theirs."""
         if language not in LABELS:
             raise ValueError(f"unsupported language {language!r}")
         self.language = language
         self.tz = tz
+        self.year = year if year is not None else datetime.now(tz).year
         self._labels = LABELS[language]
 
     def __getattr__(self, key: str) -> str:
@@ -210,11 +234,12 @@ class Labels:
         return f"{weekday} {value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
 
     def short_day(self, value: date) -> str:
-        """'2 mrt' / '2 Mar'."""
-        return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}"
+        """'2 mrt' / '2 Mar'; '12 mrt 2024' when not in the current year."""
+        year = f" {value.year}" if value.year != self.year else ""
+        return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}{year}"
 
     def time(self, value: datetime) -> str:
-        """Local '2 mrt 08:15'."""
+        """Local '2 mrt 08:15' ('12 mrt 2024 10:00' in another year)."""
         local = value.astimezone(self.tz)
         return f"{self.short_day(local.date())} {local:%H:%M}"
 

@@ -39,6 +39,7 @@ class DigestItem:
     cluster_size: int = 1
     triage_status: str | None = None
     first_sent_on: date | None = None  # for "still open": the digest it first went out in
+    outlet: str | None = None  # the channel, feed or news outlet, shown beside the source
     actions: tuple[str, ...] = ()  # suggested actions ("answer", "share_thank"): "share" only
     engagement: int | None = None  # known likes/reposts/replies (+ cluster copies): "share" only
 
@@ -91,7 +92,8 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True)
 class CountSection:
-    """Info-level mentions: counted per source rather than listed; plus the biggest clusters."""
+    """Mentions that need no attention (info-level and unflagged): counted per source rather
+    than listed; plus the biggest clusters."""
 
     kind: ClassVar[str] = "counts"
     key: str
@@ -113,7 +115,9 @@ class SourceHealth:
     consecutive_failures: int
     last_success_at: datetime | None
     last_new_at: datetime | None
-    last_error: str | None
+    # What went wrong, as a class with a short sentence in each language (``error_<class>``);
+    # the technical detail (status line, response, errno) is for ``signaleer status`` only.
+    error_class: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,7 @@ from monitor.digest.model import (
     RenderedDigest,
     SourceHealth,
 )
-from monitor.digest.text import header_safe, one_line
-from monitor.matching import fold
+from monitor.digest.text import header_safe
 
 MAX_HTML_BYTES = 100_000  # Gmail clips messages above ~102 KB
 
@@ -70,20 +69,7 @@ def _context(t: Labels, title: str,
 
     return {"t": t, "title": title, "rules": RULES, "more_command": MORE_COMMAND,
             "problem_text": _problem_text(t), "rule_in_full": rule_in_full,
-            "actions_in": _actions_in, "shown_title": shown_title}
-
-
-def shown_title(item: DigestItem) -> str | None:
-    """The item's title, unless its excerpt says the same (a feed whose description repeats the
-    title): then the text is shown once, with its highlights."""
-    if not item.title:
-        return None
-    body = "".join(seg.text for seg in item.excerpt).strip()
-    cut = body.endswith("…")
-    body, title = (" ".join(fold(x.strip("… ")).split()) for x in (body, item.title))
-    if body == title or (cut and body and title.startswith(body)):
-        return None
-    return item.title
+            "actions_in": _actions_in}
 
 
 def _actions_in(section: ItemSection) -> frozenset[str]:
@@ -131,7 +117,7 @@ def digest_subject(content: DigestContent, prefix: str, t: Labels) -> str:
 
 def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest:
     """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
-    t = Labels(content.language, ZoneInfo(content.timezone))
+    t = Labels(content.language, ZoneInfo(content.timezone), content.digest_date.year)
     title = t("digest_title", institution=content.institution)
     ctx = {**_context(t, title, _first_rule_uses(content)), "content": content}
     env = environment()
@@ -141,10 +127,13 @@ def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest
                           text=_tidy(text))
 
 
-def headline(item: DigestItem, limit: int = 90) -> str:
-    """What the mention is about, in a few words: its title, else the start of its text."""
-    text = item.title or "".join(seg.text for seg in item.excerpt)
-    return one_line(text.strip("… "), limit)
+HEADLINE_CHARS = 90
+
+
+def headline(item: DigestItem) -> str:
+    """The title, else the start of the text, for a subject line."""
+    text = " ".join((item.title or "".join(s.text for s in item.excerpt)).split())
+    return text if len(text) <= HEADLINE_CHARS else text[: HEADLINE_CHARS - 1].rstrip() + "…"
 
 
 def render_alert(item: DigestItem, *, language: str, timezone: str, institution: str,

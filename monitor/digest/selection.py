@@ -19,8 +19,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection
 
@@ -110,6 +110,8 @@ class _Inputs:
     open_items: tuple[tuple[StoredMention, date], ...]
     clusters: Mapping[int, tuple[int, tuple[str, ...]]]
     health: tuple[SourceHealth, ...]
+    # per source: unflagged mentions collected since the last digest
+    quiet: Mapping[str, int] = field(default_factory=dict)
 
 
 def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: datetime,
@@ -120,7 +122,8 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
     late retry of yesterday's digest does not show up again in today's.
     """
     if digest_id is None:
-        candidates = stored_mentions(conn, db.undigested_flagged_ids(conn))
+        before = _end_of(digest_date, settings, now)
+        candidates = stored_mentions(conn, db.undigested_flagged_ids(conn, before))
         sections = assign_sections(candidates, Identity.from_institution(settings.institution).is_own)
         by_id = {m.id: m for m in candidates if m.id in sections}
     else:
@@ -133,7 +136,26 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
     return _Inputs(
         sections=sections, mentions=by_id, spikes=tuple(db.spikes_for(conn, digest_id)),
         open_items=open_items, clusters=db.cluster_members(conn, cluster_ids),
-        health=health.judge(db.connector_statuses(conn), settings, now))
+        health=health.judge(db.connector_statuses(conn), settings, now),
+        quiet=_quiet(conn, settings, now, digest_id, claimed_at, digest_date))
+
+
+def _end_of(digest_date: date, settings: Settings, now: datetime) -> datetime | None:
+    """For a digest of an earlier day: the end of that day (local); nothing collected later
+    belongs in it. ``None`` for today and later."""
+    tz = settings.institution.tz
+    end = datetime.combine(digest_date + timedelta(days=1), time(0), tzinfo=tz)
+    return end if end <= now else None
+
+
+def _quiet(conn: Connection, settings: Settings, now: datetime, digest_id: int | None,
+           claimed_at: datetime | None, digest_date: date) -> Mapping[str, int]:
+    """Unflagged mentions per source collected since the previous digest: up to this one's
+    claim once it is claimed (so a re-render counts the same), else up to now (or the end of
+    an earlier day)."""
+    until = claimed_at if digest_id is not None else _end_of(digest_date, settings, now)
+    since = db.previous_digest_at(conn, settings.digest.audience, claimed_at or now)
+    return db.quiet_counts(conn, since, until)
 
 
 def build_content(inputs: _Inputs, settings: Settings, digest_date: date, now: datetime,
@@ -207,8 +229,10 @@ class _Builder:
         return ItemSection(key, tuple(self.item(m, first_sent[m.id]) for m in shown), len(ranked))
 
     def _counts(self, key: str) -> CountSection:
+        """Every mention no other section lists: info-level ones and, since the previous digest,
+        the unflagged ones, counted per source; plus the most-shared stories."""
         members = self._members(key)
-        per_source = Counter(m.mention.source for m in members)
+        per_source = Counter(m.mention.source for m in members) + Counter(self.inputs.quiet)
         return CountSection(key, tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
                             self._clusters(members))
 
@@ -227,6 +251,11 @@ class _Builder:
         return to_item(stored, self.fallback, self.inputs.clusters, first_sent_on)
 
 
+def _same_text(title: str | None, text: str) -> bool:
+    """A feed whose description repeats the title: show it once."""
+    return bool(title) and " ".join((title or "").split()) == " ".join(text.split())
+
+
 def to_item(stored: StoredMention, fallback: re.Pattern[str] | None,
             clusters: Mapping[int, tuple[int, tuple[str, ...]]],
             first_sent_on: date | None = None) -> DigestItem:
@@ -240,10 +269,12 @@ def to_item(stored: StoredMention, fallback: re.Pattern[str] | None,
     return DigestItem(
         mention_id=stored.id, source=one_line(m.source, 32), author=one_line(m.author, 80) or None,
         followers=m.author_followers, published_at=m.published_at,
-        title=one_line(m.title, 160) or None, excerpt=excerpt(m.text, pattern),
+        title=None if _same_text(m.title, m.text) else one_line(m.title, 160) or None,
+        excerpt=excerpt(m.text, pattern),
         url=safe_href(m.url), severity=verdict.severity.value if verdict else "none",
         score=verdict.score if verdict else 0.0, categories=categories,
         reasons=tuple(one_line(r, 160) for r in (verdict.reasons if verdict else ())[:MAX_REASONS]),
         rules=rules_for(categories),
         cluster_size=clusters.get(stored.cluster_id, (1, ()))[0] if stored.cluster_id else 1,
-        triage_status=stored.triage_status, first_sent_on=first_sent_on)
+        triage_status=stored.triage_status, first_sent_on=first_sent_on,
+        outlet=one_line(m.outlet, 80) or None if m.outlet and m.outlet != m.source else None)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from monitor.digest.model import Segment
-from monitor.matching import without_tracking
+from monitor.matching import strip_tracking
 
 EXCERPT_CHARS = 280
 MAX_URL_CHARS = 2000
@@ -41,7 +41,7 @@ def safe_href(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    return without_tracking(url)
+    return strip_tracking(url)
 
 
 def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:

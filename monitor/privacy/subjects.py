@@ -6,7 +6,8 @@ text contains the handle as a word, with or without ``@`` (``@jan``, ``jan``, ``
 
 Erasure deletes authored mentions (with verdicts, flags, triage, digest items and alerts, by
 cascade), replaces the handle by ``[verwijderd]``/``[removed]`` in the other mentions and in triage
-notes, verdict and flag reasons, and takes the touched mentions out of digests not sent yet. The
+notes, verdict and flag reasons, drops it from the spikes' frequent words (which pending digests
+show), and takes the touched mentions out of digests not sent yet. The
 audit log gets a reference (a keyed hash) and counts, never the handle.
 """
 
@@ -65,6 +66,7 @@ class ErasureReport:
     redacted: int  # other mentions whose text or title had the handle replaced
     digest_items_removed: int  # links to digests not sent yet
     notes_and_reasons: int  # triage notes, verdict and flag reasons rewritten
+    spikes: int = 0  # spikes whose frequent words named the person
 
 
 def handle_pattern(handle: str) -> re.Pattern[str]:
@@ -141,7 +143,8 @@ def erase_subject(store: Store, settings: RetentionSettings, handle: str, now: d
                      target=report.subject_ref, at=now, details={
                          "deleted": report.deleted, "redacted": report.redacted,
                          "digest_items_removed": report.digest_items_removed,
-                         "notes_and_reasons": report.notes_and_reasons})
+                         "notes_and_reasons": report.notes_and_reasons,
+                         "spikes": report.spikes})
     return report
 
 
@@ -154,5 +157,6 @@ def _erase(conn: Connection, found: SubjectMatch, rewrite: Any, needle: str, ref
     rewritten = db.rewrite_reasons(conn, [r.id for r in redacted], rewrite)
     deleted = delete_mentions(conn, found.authored)
     rewritten += db.rewrite_notes(conn, needle, rewrite)
+    spikes = db.drop_spike_terms(conn, lambda term: rewrite(term) != term)
     return ErasureReport(subject_ref=ref, deleted=deleted, redacted=len(redacted),
-                         digest_items_removed=unlinked, notes_and_reasons=rewritten)
+                         digest_items_removed=unlinked, notes_and_reasons=rewritten, spikes=spikes)

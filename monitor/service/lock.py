@@ -177,15 +177,10 @@ class _NoLock:
 
 def lock_path_for(url: str) -> Path | None:
     """``<db>.lock`` beside a SQLite file; ``None`` for in-memory SQLite and other databases."""
-    if not url.startswith("sqlite") or ":memory:" in url:
-        return None
-    from sqlalchemy.engine import make_url
+    from monitor.db import sqlite_path
 
-    database = make_url(url).database
-    if not database:
-        return None
-    db = Path(database).expanduser().resolve()
-    return db.with_name(db.name + ".lock")
+    db = sqlite_path(url)
+    return db.with_name(db.name + ".lock") if db is not None else None
 
 
 def _backend(url: str, purpose: str) -> _Backend:

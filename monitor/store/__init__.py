@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -85,14 +85,17 @@ class Store:
             raise StoreError(f"database read failed: {_db_message(exc)}") from exc
 
     def insert_new(self, batch: Iterable[Mention], *, conn: Connection | None = None,
-                   batch_size: int = 2000) -> InsertResult:
-        """Insert the mentions that are not stored yet; return the new ids. Dedup-safe, batched."""
+                   batch_size: int = 2000, max_age: timedelta | None = None) -> InsertResult:
+        """Insert the mentions that are not stored yet; return the new ids. Dedup-safe, batched.
+        Mentions older than ``max_age`` are stored as stale: searchable, never news."""
         from monitor.store.mentions import insert_new
 
         if conn is not None:
-            return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields)
+            return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields,
+                              max_age=max_age)
         with self.transaction() as tx:
-            return insert_new(tx, batch, batch_size=batch_size, keep_fields=self.keep_fields)
+            return insert_new(tx, batch, batch_size=batch_size, keep_fields=self.keep_fields,
+                              max_age=max_age)
 
 
 def safe_url(url: str) -> str:
@@ -113,14 +116,12 @@ def _db_message(exc: DBAPIError) -> str:
 
 def _check_sqlite_location(url: str) -> None:
     """Create the SQLite file's folder; say clearly when it cannot exist."""
-    if not url.startswith("sqlite") or ":memory:" in url:
-        return
-    from sqlalchemy.engine import make_url
+    from monitor.db import sqlite_path
 
-    database = make_url(url).database
-    if not database or database.startswith("file:"):  # a URI: SQLite resolves it, no folder here
+    path = sqlite_path(url)
+    if path is None:
         return
-    parent = Path(database).expanduser().resolve().parent
+    parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

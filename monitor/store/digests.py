@@ -33,13 +33,12 @@ from monitor.db import (
     digests,
     mentions,
     spikes,
-    triage,
     verdicts,
 )
 from monitor.digest.model import Spike
+from monitor.store.triage import is_open
 
 FLAGGED_SEVERITIES = ("info", "attention", "urgent")
-CLOSED_STATUSES = ("handled", "not-relevant")
 OPEN_SECTIONS = ("urgent", "attention")
 
 
@@ -70,6 +69,7 @@ class ConnectorStatus:
     first_run_at: datetime | None
     updated_at: datetime
     last_error: str | None
+    last_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +88,19 @@ def _insert(conn: Connection, table: Any) -> Any:
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
-def _latest_status(mention_id_col: Any) -> Any:
-    t = triage.c
-    return (select(t.status).where(t.mention_id == mention_id_col)
-            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
-
-
-def _is_open(mention_id_col: Any) -> Any:
-    latest = _latest_status(mention_id_col)
-    return or_(latest.is_(None), latest.not_in(CLOSED_STATUSES))
-
-
 # --- selection --------------------------------------------------------------------------------
 
-def undigested_flagged_ids(conn: Connection) -> list[int]:
-    """Flagged mentions (info and up) that are in no digest yet, oldest first."""
-    v = verdicts.c
+def undigested_flagged_ids(conn: Connection, collected_before: datetime | None = None
+                           ) -> list[int]:
+    """Flagged mentions (info and up) that are in no digest yet and were news when collected
+    (not stale), oldest first; with ``collected_before``, only those collected earlier."""
+    v, m = verdicts.c, mentions.c
     in_digest = exists().where(digest_items.c.mention_id == v.mention_id)
-    stmt = (select(v.mention_id).where(v.severity.in_(FLAGGED_SEVERITIES), not_(in_digest))
+    stmt = (select(v.mention_id).join(mentions, m.id == v.mention_id)
+            .where(v.severity.in_(FLAGGED_SEVERITIES), not_(in_digest), m.stale.is_(False))
             .order_by(v.mention_id))
+    if collected_before is not None:
+        stmt = stmt.where(m.collected_at < collected_before)
     return list(conn.execute(stmt).scalars())
 
 
@@ -129,9 +123,31 @@ def still_open(conn: Connection, before: date, audience: str,
     stmt = (select(di.mention_id, d.digest_date)
             .join(digests, d.id == di.digest_id)
             .where(d.digest_date < before, d.audience == audience, delivered,
-                   di.section.in_(OPEN_SECTIONS), _is_open(di.mention_id))
+                   di.section.in_(OPEN_SECTIONS), is_open(di.mention_id))
             .order_by(d.digest_date, di.mention_id))
     return [(r.mention_id, r.digest_date) for r in conn.execute(stmt)]
+
+
+def previous_digest_at(conn: Connection, audience: str, before: datetime) -> datetime | None:
+    """When the latest digest for ``audience`` created before ``before`` was created."""
+    d = digests.c
+    return conn.execute(select(func.max(d.created_at))
+                        .where(d.audience == audience, d.created_at < before)).scalar()
+
+
+def quiet_counts(conn: Connection, since: datetime | None, until: datetime | None
+                 ) -> dict[str, int]:
+    """Per source: mentions collected in ``[since, until)`` that no section lists (not flagged:
+    no verdict, or severity none) and that were news (not stale). So every one is counted."""
+    m, v = mentions.c, verdicts.c
+    flagged = exists().where(v.mention_id == m.id, v.severity.in_(FLAGGED_SEVERITIES))
+    stmt = (select(m.source, func.count()).where(m.stale.is_(False), not_(flagged))
+            .group_by(m.source))
+    if since is not None:
+        stmt = stmt.where(m.collected_at >= since)
+    if until is not None:
+        stmt = stmt.where(m.collected_at < until)
+    return {source: int(n) for source, n in conn.execute(stmt)}
 
 
 def cluster_members(conn: Connection, cluster_ids: Iterable[int]) -> dict[int, tuple[int, tuple[str, ...]]]:
@@ -153,8 +169,13 @@ def cluster_members(conn: Connection, cluster_ids: Iterable[int]) -> dict[int, t
 def _spike(row: Any) -> Spike:
     return Spike(id=row.id, window_start=row.window_start, window_end=row.window_end,
                  count=row.count, baseline=row.baseline,
-                 top_terms=tuple(str(t) for t in row.top_terms or ()),
-                 sources=tuple(str(s) for s in row.sources or ()))
+                 top_terms=_counted(row.top_terms), sources=_counted(row.sources))
+
+
+def _counted(pairs: Any) -> tuple[str, ...]:
+    """Stored ``[["nieuws", 30], ...]`` as ``("nieuws (30)", ...)``; a bare word stays itself."""
+    return tuple(f"{p[0]} ({p[1]})" if isinstance(p, list | tuple) and len(p) == 2 else str(p)
+                 for p in pairs or ())
 
 
 def spikes_for(conn: Connection, digest_id: int | None) -> list[Spike]:
@@ -173,7 +194,7 @@ def connector_statuses(conn: Connection) -> list[ConnectorStatus]:
                             consecutive_failures=r.consecutive_failures or 0,
                             last_success_at=r.last_success_at, last_new_at=r.last_new_at,
                             first_run_at=r.first_run_at, updated_at=r.updated_at,
-                            last_error=r.last_error) for r in rows]
+                            last_error=r.last_error, last_status=r.last_status) for r in rows]
 
 
 # --- digests -----------------------------------------------------------------------------------
@@ -286,14 +307,15 @@ def _alert(row: Any) -> AlertRecord:
 
 
 def urgent_without_alert(conn: Connection, collected_since: datetime) -> list[int]:
-    """Urgent mentions collected since then that have no alert row and are in no sent digest."""
+    """Urgent mentions collected since then (and news then: not stale) that have no alert row and
+    are in no sent digest."""
     v, m = verdicts.c, mentions.c
     has_alert = exists().where(alerts.c.mention_id == v.mention_id)
     in_sent_digest = (exists().where(digest_items.c.mention_id == v.mention_id)
                       .where(digests.c.id == digest_items.c.digest_id, digests.c.status == "sent"))
     stmt = (select(v.mention_id).join(mentions, m.id == v.mention_id)
             .where(v.severity == "urgent", m.collected_at >= collected_since,
-                   not_(has_alert), not_(in_sent_digest))
+                   m.stale.is_(False), not_(has_alert), not_(in_sent_digest))
             .order_by(m.published_at, v.mention_id))
     return list(conn.execute(stmt).scalars())
 

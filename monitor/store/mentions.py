@@ -6,7 +6,7 @@ import hashlib
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
@@ -20,7 +20,10 @@ from monitor.models import InsertResult, Mention
 SORT_SHIFT = 20
 SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
 MAX_TEXT_CHARS = 100_000
-MAX_FIELD = {"source": 32, "author": 256, "lang": 8, "matched_alias": 128}
+MAX_FIELD = {"source": 128, "kind": 32, "author": 256, "lang": 8, "matched_alias": 128}
+# More followers than people on earth is a source's bug or a lie; it must not fail a batch (the
+# column is BIGINT, but SQLite's driver refuses ints beyond 2**63) nor outrank everything.
+MAX_FOLLOWERS = 10_000_000_000
 FUTURE_TOLERANCE = timedelta(hours=1)
 KEY_LOOKUP_SLICE = 2000  # keys per "already stored?" query, well under SQLite's bound-variable limit
 
@@ -39,12 +42,32 @@ def sort_key_bounds(since: datetime | None, until: datetime | None) -> tuple[int
     return low, high
 
 
-def clean(value: str | None, limit: int | None = None) -> str | None:
-    """Remove NUL bytes and lone surrogates (both databases reject them); cap the length."""
+# Characters no stored text may carry (issue 18.7): C0 controls (NUL included), DEL, C1 controls
+# (U+009B is a one-character CSI) and the bidi overrides and isolates that reorder what a reader
+# sees. A terminal would obey them when ``show``, ``search`` or a ``--csv`` file prints the field.
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+UNSAFE_CODEPOINTS = frozenset((*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI))
+_LINE_BREAKS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"}
+_ONE_LINE = {**dict.fromkeys(UNSAFE_CODEPOINTS), **_LINE_BREAKS}
+_MULTI_LINE = {**_ONE_LINE, ord("\t"): "\t", ord("\n"): "\n", ord("\r"): "\n"}
+
+
+def strip_controls(value: str, *, multiline: bool = False) -> str:
+    """``value`` without control characters and bidi overrides. Line breaks and tabs become
+    spaces, unless ``multiline`` (a post's text), which keeps tabs and line breaks (CR LF -> LF)."""
+    if value.isprintable():  # no control or format character at all: the common case
+        return value
+    if multiline:
+        return value.replace("\r\n", "\n").translate(_MULTI_LINE)
+    return value.translate(_ONE_LINE)
+
+
+def clean(value: str | None, limit: int | None = None, *, multiline: bool = False) -> str | None:
+    """Remove control characters, bidi overrides and lone surrogates (see ``strip_controls``;
+    both databases reject NUL and surrogates); cap the length. Every stored text passes here."""
     if value is None:
         return None
-    if "\x00" in value:
-        value = value.replace("\x00", "")
+    value = strip_controls(value, multiline=multiline)
     value = value.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(value) else value
     return value[:limit] if limit is not None and len(value) > limit else value
 
@@ -62,6 +85,13 @@ def mention_key(mention: Mention) -> tuple[str, str]:
     return clean(mention.source, MAX_FIELD["source"]) or "unknown", _external_id(mention)
 
 
+def followers(value: object) -> int | None:
+    """A follower count as stored: a whole number in ``0..MAX_FOLLOWERS``; else unknown (None)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return min(value, MAX_FOLLOWERS)
+
+
 def _external_id(mention: Mention) -> str:
     ext = clean(mention.external_id) or ""
     if len(ext) <= 512:
@@ -69,28 +99,41 @@ def _external_id(mention: Mention) -> str:
     return "sha1:" + hashlib.sha1(ext.encode()).hexdigest()
 
 
-def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
-           ) -> dict[str, Any]:
-    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint."""
+def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = (),
+           max_age: timedelta | None = None) -> dict[str, Any]:
+    """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
+    ``stale`` when it was published more than ``max_age`` before now, its first sight."""
     from monitor.matching import canonical_url
+
+    row = _cleaned_fields(mention, collected_at, keep_fields)
+    url, text, published = row["url"], row["text"], row["published_at"]
+    return {
+        **row,
+        "stale": max_age is not None and published < collected_at - max_age,
+        "sort_key": sort_key_for(published, row["source"], row["external_id"]),
+        "canonical_url": canonical_url(url) if url else None,
+        "fingerprint": content_fingerprint(text or mention.title or ""),
+    }
+
+
+def _cleaned_fields(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...]
+                    ) -> dict[str, Any]:
+    """The row's columns that hold the mention itself, cleaned and capped as stored."""
+    from monitor.matching import strip_tracking
 
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
     source, external_id = mention_key(mention)
-    text = clean(mention.text, MAX_TEXT_CHARS) or ""
-    url = clean(mention.url) or ""
     return {
-        "sort_key": sort_key_for(published, source, external_id),
         "source": source,
+        "kind": clean(mention.kind, MAX_FIELD["kind"]),
         "external_id": external_id,
-        "url": url,
-        "canonical_url": canonical_url(url) if url else None,
-        "fingerprint": content_fingerprint(text or mention.title or ""),
+        "url": strip_tracking(clean(mention.url) or ""),
         "title": clean(mention.title, 2000),
-        "text": text,
+        "text": clean(mention.text, MAX_TEXT_CHARS, multiline=True) or "",
         "author": clean(mention.author, MAX_FIELD["author"]),
-        "author_followers": mention.author_followers,
+        "author_followers": followers(mention.author_followers),
         "lang": clean(mention.lang, MAX_FIELD["lang"]),
         "matched_alias": clean(mention.extra.get("matched_alias"), MAX_FIELD["matched_alias"])
         if mention.extra else None,
@@ -98,6 +141,34 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "collected_at": collected_at,
         "extra": _json_safe_extra(mention.extra, keep_fields),
     }
+
+
+def stored_form(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...] = ()
+                ) -> Mention:
+    """The mention as it will read back once stored: what the classifier judges. Lets the
+    pipeline classify before it opens the write transaction."""
+    row = _cleaned_fields(mention, collected_at, keep_fields)
+    alias = row["matched_alias"]
+    return Mention(
+        source=row["source"], kind=row["kind"], external_id=row["external_id"], url=row["url"],
+        text=row["text"],
+        published_at=row["published_at"], author=row["author"],
+        author_followers=row["author_followers"], title=row["title"], lang=row["lang"],
+        extra={**(row["extra"] or {}), **({"matched_alias": alias} if alias else {})})
+
+
+def unseen(conn: Connection, batch: Sequence[Mention]) -> list[Mention]:
+    """The mentions of ``batch`` not stored yet (the first of each key): a read, no lock."""
+    return [m for chunk in _chunks(batch, KEY_LOOKUP_SLICE) for m in _unseen(conn, chunk)]
+
+
+def keys_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """``id -> (source, external_id)`` of these mentions."""
+    c = mentions.c
+    return {row.id: (row.source, row.external_id)
+            for start in range(0, len(ids), KEY_LOOKUP_SLICE)
+            for row in conn.execute(select(c.id, c.source, c.external_id)
+                                    .where(c.id.in_(list(ids[start:start + KEY_LOOKUP_SLICE]))))}
 
 
 MIN_FINGERPRINT_WORDS = 5
@@ -141,15 +212,18 @@ def _chunks(rows: Iterable[Mention], size: int) -> Iterator[list[Mention]]:
 
 
 def insert_new(conn: Connection, batch: Iterable[Mention], *, batch_size: int = 2000,
-               keep_fields: tuple[str, ...] = ()) -> InsertResult:
-    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input."""
+               keep_fields: tuple[str, ...] = (), max_age: timedelta | None = None
+               ) -> InsertResult:
+    """Insert unseen mentions in batches; assign clusters to the new ones. Streams its input.
+
+    With ``max_age``, mentions published longer ago than that are stored as stale (see ``db``)."""
     new_ids: list[int] = []
     duplicates = 0
     now = datetime.now(UTC)
     for chunk in _chunks(batch, batch_size):
         unseen = _unseen(conn, chunk)
         duplicates += len(chunk) - len(unseen)
-        rows = [to_row(m, now, keep_fields) for m in unseen]
+        rows = [to_row(m, now, keep_fields, max_age) for m in unseen]
         _number_and_cluster(conn, rows)
         ids = _insert_numbered(conn, rows)
         duplicates += len(rows) - len(ids)
@@ -253,20 +327,6 @@ def _stored_keys(conn: Connection, keys: Collection[tuple[str, str]]) -> set[tup
                                              "ids": ids[start:start + KEY_LOOKUP_SLICE]}).scalars()}
 
 
-def _insert_rows(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    savepoint = conn.begin_nested()
-    try:
-        ids = [r[0] for r in conn.execute(stmt, rows)]
-        savepoint.commit()
-        return ids
-    except IntegrityError:
-        # Two different mentions drew the same sort key (same second, same 20-bit hash): rare.
-        savepoint.rollback()
-        return [i for row in rows if (i := _insert_one_probing(conn, stmt, row)) is not None]
-
-
 def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows that carry their id: a plain executemany (no RETURNING, which would make the
     driver build and parse one huge multi-row statement per batch); the row count tells if any
@@ -278,7 +338,7 @@ def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
         inserted = conn.execute(_upsert_statement(conn, returning=False), rows).rowcount
         savepoint.commit()
     except IntegrityError:
-        savepoint.rollback()  # a sort key collision: see _insert_rows
+        savepoint.rollback()  # a sort key collision: see _insert_one_probing
         stmt = _upsert_statement(conn)
         return [i for row in rows if (i := _insert_one_probing(conn, stmt, row)) is not None]
     ids = [row["id"] for row in rows]
@@ -289,17 +349,37 @@ def _insert_numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
 
 
 def _insert_one_probing(conn: Connection, stmt: Any, row: dict[str, Any]) -> int | None:
-    base = row["sort_key"] & ~SORT_LOW_MASK
-    for attempt in range(64):
-        candidate = dict(row, sort_key=base | ((row["sort_key"] + attempt) & SORT_LOW_MASK))
+    """Insert one row whose sort key may be taken: two mentions of the same second can draw the
+    same 20-bit hash (a hostile feed can arrange it for many). It then gets the nearest free key
+    of its second, or of a later second if all 2**20 are taken: never an error on valid input."""
+    key = row["sort_key"]
+    while True:
         savepoint = conn.begin_nested()
         try:
-            found = conn.execute(stmt, [candidate]).first()
+            found = conn.execute(stmt, [dict(row, sort_key=key)]).first()
             savepoint.commit()
             return found[0] if found else None
         except IntegrityError:
             savepoint.rollback()
-    raise RuntimeError(f"no free sort key for {row['source']}:{row['external_id']}")
+            free = _free_sort_key(conn, key)
+            if free == key:  # the key was free: the row failed for another reason
+                raise
+            key = free
+
+
+def _free_sort_key(conn: Connection, key: int) -> int:
+    """The first stored-nowhere sort key at or after ``key`` in its second (wrapping round to the
+    second's start), else in the next second that has one."""
+    second = key & ~SORT_LOW_MASK
+    while True:
+        c = mentions.c
+        taken = set(conn.execute(select(c.sort_key).where(
+            c.sort_key.between(second, second | SORT_LOW_MASK))).scalars())
+        start = max(key, second)
+        for candidate in chain(range(start, (second | SORT_LOW_MASK) + 1), range(second, start)):
+            if candidate not in taken:
+                return candidate
+        second += 1 << SORT_SHIFT
 
 
 def assign_clusters(conn: Connection, ids: Sequence[int]) -> None:
@@ -323,5 +403,5 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(mentions)).scalar_one()
 
 
-__all__ = ["assign_clusters", "clean", "count", "insert_new", "sort_key_bounds", "sort_key_for",
-           "to_row"]
+__all__ = ["UNSAFE_CODEPOINTS", "assign_clusters", "clean", "count", "insert_new", "keys_by_id",
+           "sort_key_bounds", "sort_key_for", "stored_form", "strip_controls", "to_row", "unseen"]

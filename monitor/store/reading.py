@@ -15,7 +15,7 @@ def _mention(row: Any) -> Mention:
     return Mention(
         source=row.source, external_id=row.external_id, url=row.url, text=row.text,
         published_at=row.published_at, author=row.author, author_followers=row.author_followers,
-        title=row.title, lang=row.lang,
+        title=row.title, lang=row.lang, kind=row.kind,
         extra={**(row.extra or {}), **({"matched_alias": row.matched_alias}
                                        if row.matched_alias else {})},
     )
@@ -32,11 +32,11 @@ def stored_mentions(conn: Connection, ids: Sequence[int]) -> list[StoredMention]
     """Load mentions by id, in the order given, with their verdict and latest triage status."""
     if not ids:
         return []
-    from monitor.search import latest_status_subquery
+    from monitor.store.triage import latest_status
 
     v = verdicts.c
     stmt = (select(mentions, v.severity, v.score, v.categories, v.reasons,
-                   latest_status_subquery().label("triage_status"))
+                   latest_status(mentions.c.id).label("triage_status"))
             .outerjoin(verdicts, v.mention_id == mentions.c.id)
             .where(mentions.c.id.in_(list(ids))))
     by_id = {row.id: _stored(row) for row in conn.execute(stmt)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 
-from monitor.db import digest_items, digests, flags, mentions, triage, verdicts
+from monitor.db import digest_items, digests, flags, mentions, spikes, triage, verdicts
 from monitor.models import StoredMention, TriageEntry
 from monitor.store.reading import flag_rows, stored_mentions, triage_history
 
@@ -105,5 +105,20 @@ def rewrite_reasons(conn: Connection, ids: Sequence[int], rewrite: Rewrite) -> i
     for row in conn.execute(select(f.id, f.reason).where(f.mention_id.in_(list(ids)))).all():
         if (new_reason := rewrite(row.reason)) != row.reason:
             conn.execute(update(flags).where(f.id == row.id).values(reason=new_reason))
+            changed += 1
+    return changed
+
+
+def drop_spike_terms(conn: Connection, names_subject: Callable[[str], bool]) -> int:
+    """Remove the "frequent words" of every spike (a pending digest shows them) that name the
+    subject; returns how many spikes changed. Spikes are few (at most one per hour), so all are
+    read and the caller's precise pattern decides."""
+    s = spikes.c
+    changed = 0
+    for row in conn.execute(select(s.id, s.top_terms)).all():
+        terms = list(row.top_terms or ())
+        kept = [t for t in terms if not names_subject(str(t[0] if isinstance(t, list) else t))]
+        if kept != terms:
+            conn.execute(update(spikes).where(s.id == row.id).values(top_terms=kept))
             changed += 1
     return changed

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, or_, select
 
 from monitor.db import mentions, triage, verdicts
 from monitor.errors import InputError
 from monitor.store import audit
 
 STATUSES = ("relevant", "not-relevant", "handled")
+# The one meaning of "open": not (yet) closed by its latest triage. Used by `search --status
+# open`, `status` and the digest's "still open" alike.
+CLOSED_STATUSES = ("handled", "not-relevant")
+
+
+def latest_status(mention_id_col: Any) -> Any:
+    """The latest triage status of the mention in ``mention_id_col`` (a scalar subquery)."""
+    t = triage.c
+    return (select(t.status).where(t.mention_id == mention_id_col)
+            .order_by(t.at.desc(), t.id.desc()).limit(1).scalar_subquery())
+
+
+def is_open(mention_id_col: Any) -> Any:
+    """True while nobody closed the mention: untriaged, or its latest triage is ``relevant``."""
+    latest = latest_status(mention_id_col)
+    return or_(latest.is_(None), latest.not_in(CLOSED_STATUSES))
 
 
 def add_triage(conn: Connection, mention_id: int, status: str, *, actor: str, note: str | None,

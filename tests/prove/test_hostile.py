@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -32,20 +33,27 @@ from connectors.bluesky import BlueskyConnector
 from connectors.http import HttpPolicy
 from connectors.mastodon import MastodonConnector
 from connectors.rss import RssConnector
+from monitor.classify import ClassifierContext, classify
 from monitor.config import InstitutionSettings
 from monitor.db import mentions
 from monitor.errors import FetchError
-from monitor.pipeline import store_result
+from monitor.pipeline import Classifier, store_result
 from monitor.store import Store
+from tests.factories import colliding_external_ids
 from tests.prove.helpers import maxrss_mb, report, scale
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
 INSTITUTION = InstitutionSettings(name="Curio", aliases=("ROC West-Brabant",),
                                   hashtags=("#curio",), ambiguous_aliases=())
 POLICY = HttpPolicy(timeout=1.0, deadline=3.0, retries=0)
+_CONTEXT = ClassifierContext.build(institution=INSTITUTION)
+CLASSIFIER = Classifier(lambda m: classify(m, _CONTEXT), "hostile")  # every stored case is judged
 MB = 1024 * 1024
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser's own
 Respond = Callable[["Handler"], None]
+# Never stored (issue 18.7): C0 controls but line breaks and tabs, DEL, C1, bidi overrides and
+# isolates, lone surrogates.
+UNSAFE_STORED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -298,6 +306,14 @@ def rss_cases(rng: random.Random) -> list[Case]:
         data = rss(item(f"n{k}", f"Curio {junk} titel", f"Curio Breda {junk} tekst")).encode(
             "utf-8", "surrogatepass")
         add(Case(f"chars-{k}", "rss", body(data), "data"))
+    # posts that made the old classifier patterns backtrack for minutes (issue 18.2)
+    for k, blob in enumerate(["Curio mbo 1 " + "a-" * 49500, "Curio mbo x@" + "a." * 49500 + "1"]):
+        add(Case(f"regex-dos-{k}", "rss", body(rss(item(f"re{k}", "Curio", blob)).encode()),
+                 "data"))
+    # one second, one hash: 66 guids whose sort keys collide (issue 18.9)
+    same_key = [item(g, "Curio", f"Curio bericht {k}")
+                for k, g in enumerate(colliding_external_ids("rss", 66))]
+    add(Case("sort-key-collisions", "rss", body(rss(*same_key).encode()), "data"))
     # a 1 MB single post
     for k, blob in enumerate(["woord " * (MB // 6), "x" * MB, "<b>" + "&amp;" * (MB // 5) + "</b>"]):
         add(Case(f"post-1MB-{k}", "rss", body(rss(item(f"big{k}", "Curio", "Curio " + blob)).encode()),
@@ -376,6 +392,9 @@ def mastodon_cases(rng: random.Random) -> list[Case]:
                                                   Link='<http://127.0.0.1:9/x?max_id=1>; rel="next"')))
     add(Case("link-header-bad-url", "mastodon", body(good, "application/json",
                                                      Link='<http://[/x?max_id=1>; rel="next"'),
+             "data"))
+    add(Case("terminal-escapes", "mastodon",  # issue 18.7: stored without its controls
+             body((DATA / "terminal-escapes-mastodon.json").read_bytes(), "application/json"),
              "data"))
     add(Case("status-503", "mastodon", json_body({"error": "down"}, 503), "error"))
     add(Case("status-401", "mastodon", json_body({"error": "x"}, 401), "error"))
@@ -495,7 +514,7 @@ def test_hostile_corpus(tmp_path: Path, pg_schema_url: str) -> None:
                 for store in stores:
                     try:
                         store_result(store, connector, result, started=datetime.now(UTC),
-                                     classifier=None, matcher=None)
+                                     classifier=CLASSIFIER, matcher=None)
                     except Exception as exc:
                         problems.append(f"{label}: storing on {store.dialect} failed: "
                                         f"{type(exc).__name__}: {str(exc)[:200]}")
@@ -504,9 +523,11 @@ def test_hostile_corpus(tmp_path: Path, pg_schema_url: str) -> None:
         growth = maxrss_mb() - rss_before
         for store in stores:
             with store.reading() as conn:
-                for row in conn.execute(select(mentions.c.text, mentions.c.title, mentions.c.author)):
+                m = mentions.c
+                for row in conn.execute(select(m.text, m.title, m.author, m.url, m.lang,
+                                               m.external_id)):
                     for value in row:
-                        if value is not None and ("\x00" in value or "\ud800" in value):
+                        if value is not None and UNSAFE_STORED.search(value):
                             problems.append(f"{store.dialect}: unsafe text stored: {value[:60]!r}")
     finally:
         server.shutdown()

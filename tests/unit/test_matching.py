@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.classify.text import prepare
 from monitor.config import InstitutionSettings
 from monitor.matching import (
     Matcher,
@@ -181,3 +182,40 @@ def test_ambiguous_name_without_context_is_kept_in_doubt(matcher: Matcher) -> No
 
 def test_ambiguous_name_with_only_an_exclusion_word_is_dropped(matcher: Matcher) -> None:
     assert matcher.match("Prachtige curio cabinet gekocht, via Hilton geleverd") is None
+
+
+# Issue 18.13: homoglyphs and invisible characters in the name defeated matching.
+CYRILLIC_CURIO = "\u0421ur\u0456\u043e"  # Cyrillic С, і, о: looks exactly like "Curio"
+
+
+@pytest.mark.parametrize("text", [
+    f"Nieuws over {CYRILLIC_CURIO} mbo in Breda",
+    "Nieuws over \u0421UR\u0406\u041e mbo in Breda",  # capitals: С, І, О
+    "Nieuws over C\u03c5ri\u03bf mbo in Breda",  # Greek υ, ο
+    "Nieuws over Cu\u200brio mbo in Breda",  # zero-width space
+    "Nieuws over Cu\u00adri\u2060o mbo in Breda",  # soft hyphen, word joiner
+    "Nieuws over \ufeffCurio\u200d mbo in Breda",
+    "Nieuws over \uff23\uff55\uff52\uff49\uff4f mbo in Breda",  # full-width
+    "Nieuws over R\u041e\u0421 W\u0435st-Br\u0430bant",  # Cyrillic О С е а
+    "Volg @\u0441urio_mbo",  # a handle with a Cyrillic с
+])
+def test_lookalike_and_invisible_characters_still_match(matcher: Matcher, text: str) -> None:
+    found = matcher.match(text)
+    assert found is not None
+    assert _letters(text[found.start:found.end]) in {"curio", "curiombo", "rocwestbrabant"}
+
+
+def test_lookalikes_fold_to_latin_and_keep_fingerprints_equal() -> None:
+    assert fold(f"{CYRILLIC_CURIO} MBO") == "curio mbo"
+    assert fold("\u0391\u0392\u0395\u039a\u039c\u039f\u03a1\u03a4\u03a7") == "abekmoptx"
+    assert fold("\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0261") == (
+        "aeopcyxijsdg")
+    post = "Grote brand bij Curio in Breda, alle studenten zijn veilig"
+    spoofed = post.replace("Curio", CYRILLIC_CURIO).replace("Breda", "Bre\u200bda")
+    assert fingerprint(spoofed) == fingerprint(post)
+    assert Matcher(aliases=["Curio"]).match("Curiosity is geen school") is None
+
+
+def test_the_classifier_reads_lookalikes_as_the_name_too() -> None:
+    doc = prepare(f"{CYRILLIC_CURIO} mbo\u200b Breda", "Cu\u00adrio")
+    assert doc.lower == "curio. curio mbo breda" and doc.tokens.count("curio") == 2

@@ -65,7 +65,7 @@ def test_import_invalid_utf8(cli_env: dict, tmp_path: Path) -> None:
 def test_search_outputs(cli_env: dict, jsonl: Path) -> None:
     run("import", str(jsonl))
     table = run("search", "curio", "--limit", "3")
-    assert table.exit_code == 0 and "3 mention(s)" in table.output
+    assert table.exit_code == 0 and "3 of 9 shown; --limit N or --all" in table.output
     lines = run("search", "curio", "--json").output.strip().splitlines()
     first = json.loads(lines[0])
     assert {"id", "source", "url", "author", "published_at", "text"} <= set(first)
@@ -112,3 +112,18 @@ def test_hostile_text_is_printed_literally(cli_env: dict, tmp_path: Path) -> Non
     run("import", str(path))
     out = run("show", "1").output
     assert "[bold red]markup[/]" in out and "<script>" in out
+
+
+def test_a_query_may_start_with_a_dash(cli_env: dict, jsonl: Path) -> None:
+    """Issue 18.13: ``search -curio`` was taken as an option ("No such option: -c")."""
+    run("import", str(jsonl))
+    assert len(run("search", "curio", "--json").output.splitlines()) == 9
+    first = run("search", "-nummer", "curio", "--json")  # unquoted, the exclusion first
+    assert first.exit_code == 0 and len(first.output.splitlines()) == 1
+    after = run("search", "--limit", "5", "curio", "-nummer", "--json")
+    assert after.output == first.output
+    alone = run("search", "-curio")  # a query, though one with nothing left to find
+    assert alone.exit_code == 2 and "nothing to search for" in alone.output
+    assert run("search", "--", "-nummer", "curio").output == run("search", "-nummer", "curio").output
+    typo = run("search", "curio", "--flaged")
+    assert typo.exit_code == 2 and "no such option: --flaged" in typo.output

@@ -45,6 +45,7 @@ def test_read_only_sqlite_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 def test_read_only_sqlite_via_uri(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
     db = tmp_path / "ro.db"
     assert invoke(monkeypatch, f"sqlite:///{db}", "db", "upgrade").exit_code == 0
     url = f"sqlite:///file:{db}?mode=ro&uri=true"
@@ -56,3 +57,4 @@ def test_read_only_sqlite_via_uri(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert result.exit_code == 1
     assert "signaleer: error: database write failed" in result.output
     assert "readonly" in result.output.replace("-", "").replace(" ", "").lower()
+    assert not (tmp_path / "file:").exists()  # issue 12.12: no stray "file:" folder tree

@@ -41,10 +41,12 @@ def test_triage_errors(cli_env: dict) -> None:
     assert bad.exit_code == 2
 
 
-def test_reclassify_flags_imported_mentions(cli_env: dict) -> None:
-    run("import", str(SAMPLE))
-    assert run("search", "--flagged", "--json").output == ""
+def test_reclassify_gives_imported_mentions_the_same_verdicts(cli_env: dict) -> None:
+    run("import", str(SAMPLE))  # import classifies (issue 12.4); reclassify must agree with it
+    flagged = run("search", "--flagged", "--json", "--limit", "100").output
+    assert flagged
     result = run("reclassify")
+    assert run("search", "--flagged", "--json", "--limit", "100").output == flagged
     assert result.exit_code == 0 and "reclassified 16 mention(s)" in result.output
     urgent = [json.loads(x) for x in run("search", "--severity", "urgent", "--json").output.splitlines()]
     assert any("brand" in m["text"] for m in urgent)

@@ -37,7 +37,7 @@ def test_sections_and_ranking_by_severity_and_reach(store: Store) -> None:
     assert [i.mention_id for i in _items(content, "attention").items] == [big, small]
     other = content.section("other")
     assert isinstance(other, CountSection)
-    assert dict(other.per_source) == {"rss": 1, "x": 1}
+    assert dict(other.per_source) == {"rss": 2, "x": 1}  # info 4 and 5, and unflagged 6
 
 
 def test_preview_marks_nothing(store: Store) -> None:

@@ -6,14 +6,15 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from monitor.config import parse_settings
-from monitor.db import audit_log, digest_items, flags, mentions, triage, verdicts
+from monitor.db import audit_log, digest_items, flags, mentions, spikes, triage, verdicts
 from monitor.errors import InputError
 from monitor.models import Severity, Verdict
 from monitor.privacy import apply_retention, erase_subject, export_subject
 from monitor.store import Store
+from monitor.store.digests import spikes_for
 from tests.integration.privacy.helpers import (
     NOW,
     SETTINGS,
@@ -76,7 +77,7 @@ def test_erase_leaves_no_row_no_search_hit_and_no_audit_trace(store: Store) -> N
     (entry,) = audit_rows(store, "erase")
     assert entry.actor == "anouk" and entry.target.startswith("anon:")
     assert entry.details == {"deleted": 2, "redacted": 1, "digest_items_removed": 0,
-                             "notes_and_reasons": 3}
+                             "notes_and_reasons": 3, "spikes": 0}
 
 
 def test_erase_takes_the_person_out_of_unsent_digests(store: Store) -> None:
@@ -144,3 +145,26 @@ def test_handles_with_like_wildcards_match_literally(store: Store) -> None:
     assert ids_found(store, None, authors=("janXdeXvries",)) != []
     with pytest.raises(InputError, match="too short"):
         erase_subject(store, SETTINGS, "@j", NOW)
+
+
+def test_erase_drops_the_name_from_spikes_and_pending_digests(store: Store) -> None:
+    """Issue 18.6: after erasure ``spikes.top_terms`` still held "jandevries", and so did the
+    "frequent words" of a pending digest."""
+    ids = _scenario(store)
+    pending = new_digest(store, [ids["unrelated"]], status="pending", day=0)
+    with store.transaction() as conn:
+        for hour, digest_id in ((1, pending), (2, None)):
+            conn.execute(insert(spikes).values(
+                window_start=NOW - timedelta(hours=hour), window_end=NOW - timedelta(hours=hour - 1),
+                count=40, baseline=3.0, detected_at=NOW, digest_id=digest_id,
+                top_terms=[["jandevries", 12], ["curio", 30], ["jandevriesfan", 2]],
+                sources=[["rss", 40]]))
+    report = erase_subject(store, SETTINGS, HANDLE, NOW)
+    assert report.spikes == 2
+    with store.reading() as conn:
+        shown = spikes_for(conn, pending)
+        stored = [json.dumps(t) for t in conn.execute(select(spikes.c.top_terms)).scalars()]
+    assert len(shown) == 1 and shown[0].top_terms
+    assert all("jandevries" not in t.replace("jandevriesfan", "") for t in shown[0].top_terms)
+    assert all('"jandevries"' not in terms and '"curio"' in terms for terms in stored)
+    assert all("jandevriesfan" in terms for terms in stored)  # another word, as in texts

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from monitor.db import mentions
+from monitor.importer import import_file
 from monitor.store import Store
 from monitor.store.mentions import SORT_LOW_MASK, SORT_SHIFT, sort_key_for
-from tests.factories import T0, mention
+from tests.factories import T0, colliding_external_ids, mention
 
 
 def _rows(store: Store) -> list:
@@ -108,3 +110,27 @@ def test_allow_listed_source_fields_are_kept(db_url: str) -> None:
     with Store.open(db_url, keep_fields=("ip",)) as store:
         store.insert_new([mention(1, extra={"ip": "192.0.2.1", "account": {"x": 1}})])
         assert _rows(store)[0].extra == {"ip": "192.0.2.1"}
+
+
+def test_many_items_of_one_second_with_the_same_hash_are_all_stored(store: Store) -> None:
+    """Issue 18.9: 66 items with one pubDate and colliding CRC bits failed every run of their
+    feed with 'no free sort key' (only 64 keys were probed)."""
+    ids = colliding_external_ids("rss", 80)
+    items = [mention(i, external_id=ext, published_at=T0) for i, ext in enumerate(ids)]
+    result = store.insert_new(items[:2])
+    result2 = store.insert_new(items[2:])
+    assert len(result.new_ids) + len(result2.new_ids) == 80
+    rows = _rows(store)
+    assert len({r.sort_key for r in rows}) == 80
+    assert all(r.sort_key >> SORT_SHIFT == int(T0.timestamp()) for r in rows)
+
+
+def test_an_import_of_colliding_lines_stores_them_all(store: Store, tmp_path) -> None:
+    ids = colliding_external_ids("rss", 66)
+    lines = [{"source": "rss", "external_id": ext, "url": f"https://x.example/{i}",
+              "text": f"Curio bericht {i}", "published_at": T0.isoformat()}
+             for i, ext in enumerate([*ids, "gewoon-1", "gewoon-2"])]
+    path = tmp_path / "colliding.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    report = import_file(store, path)
+    assert report.new == 68 and len(_rows(store)) == 68

@@ -133,3 +133,12 @@ def test_exclude_word_wins(context, mention):
 def test_verdict_is_deterministic(context, mention):
     m = mention("Geweldig hoor, weer geen rooster 🙄 #curio")
     assert classify(m, context) == classify(m, context)
+
+
+def test_a_question_mark_inside_a_link_is_no_question(context, mention):
+    """Issue 12.12: '?' in a URL made an announcement a question."""
+    v = classify(mention("Curio Breda houdt open dag, aanmelden via "
+                         "https://curio.example/aanmelden?dag=zaterdag"), context)
+    assert "question" not in v.categories
+    asked = classify(mention("Wanneer is de open dag van Curio Breda?"), context)
+    assert "question" in asked.categories

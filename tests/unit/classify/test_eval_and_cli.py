@@ -94,7 +94,7 @@ def test_cli_classify_stdin_with_ids_and_bad_lines():
         json.dumps({"text": "Wanneer is de open dag van Curio?", "author_followers": -1}),
     ])
     result = _run(["classify", "-"], lines)
-    assert result.exit_code == 1, result.output  # three lines failed: not a success
+    assert result.exit_code == 1, result.output  # lines failed (issue 12.12)
     rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert rows[0]["id"] == "a1" and rows[0]["severity"] == "urgent"
     assert rows[0]["categories"] == ["crisis"] and rows[0]["reasons"]

@@ -123,7 +123,7 @@ def test_empty_post_gets_the_base_rate_and_no_drivers() -> None:
 
 
 def _gzip_json(payload: object) -> bytes:
-    return gzip.compress(json.dumps(payload).encode("utf-8"), mtime=0)  # same test ids in every xdist worker
+    return gzip.compress(json.dumps(payload).encode("utf-8"), mtime=0)
 
 
 @pytest.mark.parametrize("data, message", [

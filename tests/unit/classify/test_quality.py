@@ -40,12 +40,12 @@ def test_frozen_split_floor() -> None:
     rows = quality.load(quality.FROZEN)
     assert len(rows) >= 750
     precision, recall = _precision_recall(rows)
-    assert precision >= 0.90 and recall >= 0.68
+    assert precision >= 0.92 and recall >= 0.70
     lookalikes = [ex for ex, extra in rows if extra["category"] == "lookalike"]
-    assert sum(map(_flagged, lookalikes)) <= 0.15 * len(lookalikes)
+    assert sum(map(_flagged, lookalikes)) <= 0.13 * len(lookalikes)
 
 
 def test_functional_suite_floor() -> None:
     cases = load_examples(ROOT / "tests" / "data" / "functional")
     passed = sum(1 for case in cases if _flagged(case) == case.attention)
-    assert passed >= 0.76 * len(cases)
+    assert passed >= 0.86 * len(cases)

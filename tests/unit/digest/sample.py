@@ -55,7 +55,7 @@ def full_content(language: str = "nl") -> DigestContent:
         ItemSection("open", (item(5, first_sent_on=date(2026, 2, 27)),), 1),
         HealthSection("health", (
             SourceHealth("bn-destem", "rss", "failing", 4, NOW - timedelta(days=2), None,
-                         "HTTP 503 from feed"),
+                         "server"),
             SourceHealth("x-search", "x", None, 0, NOW, NOW, None))),
     )
     return DigestContent(date(2026, 3, 2), "mc", language, "Curio", "Europe/Amsterdam", NOW,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from monitor.digest.model import DigestContent, ItemSection
 from monitor.digest.render import render_alert, render_digest
+from monitor.digest.selection import to_item
 from monitor.digest.text import safe_href
-from tests.unit.digest.sample import empty_content, item
+from monitor.models import Mention, StoredMention
+from tests.unit.digest.sample import NAMES, NOW, empty_content, item
 
 
 def _alert(**overrides: object):
@@ -31,11 +33,18 @@ def _digest_with(one) -> DigestContent:
 
 
 def test_a_description_equal_to_the_title_is_shown_once() -> None:
+    """Rendered from the stored mention, as the digest and alerts are (the first part, ``to_item``,
+    is covered on its own in tests/integration/cli/test_small_fixes.py)."""
     same = "Brand bij Curio in Breda"
-    rendered = render_digest(_digest_with(item(1, "urgent", text=same, title=same)), "[S]")
+    stored = StoredMention(1, Mention(source="krant", external_id="1", url="https://k.example/1",
+                                      text=same, title=same, published_at=NOW),
+                           collected_at=NOW)
+    shown = to_item(stored, NAMES, {})
+    rendered = render_digest(_digest_with(shown), "[S]")
     assert rendered.text.count("Brand bij") == 1, rendered.text
     assert rendered.html.count("Brand bij") == 1
-    alert = _alert(text=same, title=same)
+    alert = render_alert(shown, language="nl", timezone="Europe/Amsterdam", institution="Curio",
+                         subject_prefix="[Signaleer]")
     assert alert.text.count("Brand bij") == 1, alert.text
 
 
