@@ -87,11 +87,14 @@ def report(name: str, rows: list[tuple[Example, dict[str, str]]], ctx: Classifie
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", type=int, default=0, help="show N misses of the tuning split")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="leave the frozen splits alone (while working on rules)")
     args = parser.parse_args(argv)
     ctx = context()
     report("tuning", load(TUNING), ctx, args.misses)
-    report("frozen", load(FROZEN), ctx, 0)
-    report("frozen2", load(FROZEN2), ctx, 0)
+    if not args.tuning_only:
+        report("frozen", load(FROZEN), ctx, 0)
+        report("frozen2", load(FROZEN2), ctx, 0)
     return 0
 
 
