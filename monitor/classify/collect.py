@@ -94,6 +94,13 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
+def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
+    """A word that drove the model stands just after a negation ("ik ga X echt niet
+    vermoorden"): the rules read the negation, the model cannot."""
+    positions = [i for i, t in enumerate(frame.tokens) if t in drivers]
+    return any(frame.negated(max(0, i - 4), i + 3) for i in positions)
+
+
 def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signal | None:
     """The learned model's opinion that the post is abusive, with the words that drove it.
     Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent. Like
@@ -103,7 +110,7 @@ def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signa
         return None
     tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
     abuse = model.score(tokens, explain_at=at)["abuse"]
-    if abuse.probability < at:
+    if abuse.probability < at or _negated_drivers(abuse.drivers, frame):
         return None
     strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
     term = "', '".join(abuse.drivers) or "…"

@@ -56,6 +56,7 @@ class Constructions:
     harmless_objects: frozenset[str]
     tool_context: frozenset[str]
     denials: TermMatcher
+    defiance: TermMatcher
     media_topics: TermMatcher
     groups: TermMatcher
     group_adjectives: frozenset[str]
@@ -123,6 +124,7 @@ def build_constructions(language: str) -> Constructions:
         harmless_objects=_words(frames.get("harmless_objects", ())),
         tool_context=_words(frames.get("tool_context", ())),
         denials=_phrases(frames.get("denials", ())),
+        defiance=_phrases(frames.get("defiance", ())),
         media_topics=_phrases(frames.get("media_topics", ())),
         groups=_phrases(hate.get("groups", ())),
         group_adjectives=_words(hate.get("group_adjectives", ())),

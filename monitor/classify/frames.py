@@ -83,7 +83,8 @@ class Frame:
     @classmethod
     def of(cls, scan: Scan, cons: Constructions) -> Frame:
         tokens = scan.tokens
-        negs = scan.of(cons.negators)
+        defiant = [(h.pos, h.pos + h.length) for h in scan.of(cons.defiance)]
+        negs = [h for h in scan.of(cons.negators) if not any(a <= h.pos < b for a, b in defiant)]
         speech = tuple(sorted({*(i for i, t in enumerate(tokens) if t in cons.speech),
                                *(h.pos for h in scan.of(cons.topics))}))
         normative = bool(scan.of(cons.norms))

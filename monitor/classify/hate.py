@@ -63,6 +63,8 @@ def _dehumanised(group: Hit, frame: Frame, copulas: Sequence[Hit],
 
 
 def _hostile(group: Hit, frame: Frame, hostility: Sequence[Hit]) -> Finding | None:
+    if frame.normative:  # "haat tegen moslims hoort hier niet": a norm, not hostility
+        return None
     start, _ = frame.clauses.around(group.pos)
     for h in hostility:
         h_end = h.pos + h.length
@@ -76,6 +78,8 @@ def _hostile(group: Hit, frame: Frame, hostility: Sequence[Hit]) -> Finding | No
 def _excluded(group: Hit, frame: Frame, exclusion: Sequence[Hit]) -> Finding | None:
     """The group told to leave, in its own clause or just after it ("..., die horen hier
     niet")."""
+    if frame.normative:  # "lesbiennes zijn welkom, haat hoort hier niet"
+        return None
     start, _ = frame.clauses.around(group.pos)
     g_end = group.pos + group.length
     x = _within(exclusion, g_end, g_end + _EXCLUSION_GAP)

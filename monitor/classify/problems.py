@@ -80,7 +80,10 @@ def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> l
     repeats = scan.of(cues.repeats)
     failures = [] if scan.of(cues.reliefs) else _failures(tokens, cues, negations)
     hits = [*failures, *_durations(tokens, cues), *_money(raw, tokens, cues)]
-    hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.4, s.length) for s in states]
+    # A specific state ("valt de helft van de lessen uit") is a complaint on its own; a single
+    # word ("wachten", "vol") only together with repetition or a failure.
+    hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.5 if s.length > 1 else 0.4,
+                 s.length) for s in states]
     if repeats and (failures or states):
         hits.append(Hit(repeats[0].pos, repeats[0].text, 0.5, repeats[0].length))
     angry = scan.of(cues.angry)

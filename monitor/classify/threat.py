@@ -210,7 +210,7 @@ def _weapon_threats(cons: Constructions, frame: Frame, named: bool) -> list[Find
         start, end = frame.clauses.around(weapon.pos)
         carry = [h for h in frame.scan.within(cons.carry, start, end) if h.weight > 0]
         speaker = _roles(tokens, start, end, cons.speaker)
-        aimed = speaker or bool(frame.scan.within(cons.patients, start, end)) or _roles(
+        aimed = speaker or _patient(frame, cons, start, end, ())[0] > 0 or _roles(
             tokens, start, end, cons.intent) or (named and any(t in cons.intent for t in tokens))
         if not carry or not aimed or (frame.reported and not speaker):
             continue
