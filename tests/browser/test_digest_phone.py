@@ -37,8 +37,8 @@ def long_token_digest(language: str = "nl") -> DigestContent:
                                else "attention")
             section = replace(section, items=(*section.items, extra), total=section.total + 1)
         if isinstance(section, HealthSection):
-            broken = SourceHealth("feed-" + "y" * 60, "rss", "failing", 2, NOW, None,
-                                  f"404 from {LONG_URL}")
+            # the raw error (a long URL) is for 'signaleer status'; the digest shows its class
+            broken = SourceHealth("feed-" + "y" * 60, "rss", "failing", 2, NOW, None, "not_found")
             section = replace(section, sources=(*section.sources, broken))
         sections.append(section)
     return replace(base, sections=tuple(sections))
