@@ -68,13 +68,9 @@ class Cluster:
         done = self.pg_ctl("-l", str(self.data / "server.log"), "-o", opts, "start")
         assert done.returncode == 0, f"throwaway PostgreSQL did not start: {done.stderr}{self._log()}"
 
-    def restart(self) -> None:
-        """Restart (fast shutdown: open connections are cut, as in a real restart)."""
-        done = self.pg_ctl("-l", str(self.data / "server.log"), "-m", "fast", "restart")
-        assert done.returncode == 0, f"throwaway PostgreSQL did not restart: {done.stderr}{self._log()}"
-
-    def stop(self) -> None:
-        self.pg_ctl("-m", "immediate", "stop")
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; ``fast`` cuts open connections as a real restart does."""
+        self.pg_ctl("-m", mode, "stop")
 
     def _log(self) -> str:
         log = self.data / "server.log"
