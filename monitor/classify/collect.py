@@ -16,6 +16,7 @@ from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
 from monitor.classify.scan import Scan
 from monitor.classify.sentiment import score_sentiment, sentiment_hits
+from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import (
     Signal,
     affirmed,
@@ -139,6 +140,8 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
                      cs.reach_full_followers, lang),
         *tone,
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
-        _learned(doc, ctx, frame, lang),
     ]
+    if not any(s is not None and s.category in ATTENTION_CATEGORIES
+               and s.strength >= cs.category_threshold for s in signals):
+        signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
     return merged(signals)

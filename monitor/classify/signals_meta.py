@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from monitor.classify.lexicon import Lexicon
@@ -24,6 +25,7 @@ _PLATFORM_NAMES = {"youtube.com": "YouTube", "youtu.be": "YouTube", "tiktok.com"
                    "snapchat.com": "Snapchat"}
 
 
+@lru_cache(maxsize=4096)  # press and media both ask, for the same few links of a post
 def domain_of(url: str) -> str:
     try:
         host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
