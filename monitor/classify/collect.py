@@ -63,14 +63,14 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    if sarcasm is None and sentiment.score >= cs.positive_sentiment:
-        problems = []  # "zonder jullie was het me niet gelukt": thanks, not a complaint
+    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
+        problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
     negative_at = -2.0 if frame.normative else cs.negative_sentiment
     complaint = complaint_signal(words + problems, sentiment, sarcasm, negative_at, lang)
     if complaint is not None and complaint.strength >= cs.category_threshold:
         return [complaint], False
-    praise = praise_signal(affirmed(scan.of(lex.terms["praise"]), t, lex), sentiment,
-                           cs.positive_sentiment, lang)
+    praise = praise_signal(thanks, sentiment, cs.positive_sentiment, lang)
     topics = scan.of(lex.terms["question"])
     glad = praise is not None or (sarcasm is None and sentiment.score > 0)
     return [complaint, praise, question_signal(doc, lex, topics, named, lang, scan)], glad
