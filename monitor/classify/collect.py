@@ -16,6 +16,7 @@ from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
 from monitor.classify.scan import Scan
 from monitor.classify.sentiment import score_sentiment, sentiment_hits
+from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import (
     Signal,
     affirmed,
@@ -27,6 +28,7 @@ from monitor.classify.signals import (
 from monitor.classify.signals_meta import (
     confidential_signal,
     impersonation_signal,
+    lookalike_site,
     media_platform,
     press_signal,
     question_signal,
@@ -38,20 +40,21 @@ from monitor.models import Mention
 
 
 def _media(doc: Doc, scan: Scan, lex: Lexicon, mention: Mention, urls: Sequence[str],
-           ctx: ClassifierContext) -> Signal | None:
+           ctx: ClassifierContext, friendly: bool) -> Signal | None:
     terms, lang = lex.terms, ctx.language
     platform = media_platform(doc, urls, mention.source, ctx.settings.media_domains)
     filming = scan.of(terms["filming"])
     if not platform and not filming:
         return None
-    return student_media_signal(platform, scan.of(terms["student"]), filming, lang)
+    return student_media_signal(platform, scan.of(terms["student"]), filming, lang,
+                                friendly=friendly)
 
 
 def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
-          ctx: ClassifierContext, named: bool) -> list[Signal | None]:
+          ctx: ClassifierContext, named: bool) -> tuple[list[Signal | None], bool]:
     """Complaint, praise and question: they depend on each other (sarcasm, suppression).
     A post that only says something is never acceptable is counter-speech, not a complaint:
-    its negative words do not count."""
+    its negative words do not count. Also says whether the post is glad (friendly)."""
     t, lang, cs = doc.tokens, ctx.language, ctx.settings
     s_hits = sentiment_hits(scan.of(lex.sentiment), lex)
     words = affirmed(scan.of(lex.terms["complaint"]), t, lex)
@@ -60,16 +63,17 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    if sarcasm is None and sentiment.score >= cs.positive_sentiment:
-        problems = []  # "zonder jullie was het me niet gelukt": thanks, not a complaint
+    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
+        problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
     negative_at = -2.0 if frame.normative else cs.negative_sentiment
     complaint = complaint_signal(words + problems, sentiment, sarcasm, negative_at, lang)
     if complaint is not None and complaint.strength >= cs.category_threshold:
-        return [complaint]
-    praise = praise_signal(affirmed(scan.of(lex.terms["praise"]), t, lex), sentiment,
-                           cs.positive_sentiment, lang)
+        return [complaint], False
+    praise = praise_signal(thanks, sentiment, cs.positive_sentiment, lang)
     topics = scan.of(lex.terms["question"])
-    return [complaint, praise, question_signal(doc, lex, topics, named, lang, scan)]
+    glad = praise is not None or (sarcasm is None and sentiment.score > 0)
+    return [complaint, praise, question_signal(doc, lex, topics, named, lang, scan)], glad
 
 
 def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
@@ -125,20 +129,22 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(scan, cons)
-    tone = _tone(doc, scan, lex, cons, frame, ctx, named)
-    friendly = any(s is not None and s.category == "praise" for s in tone)
+    tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named)
     signals = [
         _crisis(doc, lex, frame, lang),
         _offensive(doc, lex, cons, frame, lang, friendly),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
-        _media(doc, scan, lex, mention, urls, ctx),
+        _media(doc, scan, lex, mention, urls, ctx, friendly),
         impersonation_signal(lookalike, mention.author, scan.of(terms["impersonation"]),
-                             scan.of(terms["impersonation_report"]), lang),
+                             scan.of(terms["impersonation_report"]), lang,
+                             lookalike_site(doc.lower, ctx.identity.lookalike_targets)),
         reach_signal(mention.author_followers, cs.reach_min_followers,
                      cs.reach_full_followers, lang),
         *tone,
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
-        _learned(doc, ctx, frame, lang),
     ]
+    if not any(s is not None and s.category in ATTENTION_CATEGORIES
+               and s.strength >= cs.category_threshold for s in signals):
+        signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
     return merged(signals)

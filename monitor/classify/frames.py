@@ -87,7 +87,8 @@ class Frame:
         negs = [h for h in scan.of(cons.negators) if not any(a <= h.pos < b for a, b in defiant)]
         speech = tuple(sorted({*(i for i, t in enumerate(tokens) if t in cons.speech),
                                *(h.pos for h in scan.of(cons.topics))}))
-        normative = bool(scan.of(cons.norms))
+        # "niet welkom" is exclusion, not a norm: a norm right after a negation does not count
+        normative = any(not any(h.pos - 2 <= n.pos < h.pos for n in negs) for h in scan.of(cons.norms))
         return cls(
             scan=scan,
             tokens=tokens,

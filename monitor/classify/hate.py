@@ -129,7 +129,7 @@ def _masked(tok: str, cons: Constructions) -> str | None:
 def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
-    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if _masked(t, cons)]
+    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and _masked(t, cons)]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []

@@ -10,18 +10,33 @@ from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.frames import Frame, without_quotes
-from monitor.classify.hate import find_hate, group_hits
+from monitor.classify.hate import CURSE_PREFIXES, find_hate, group_hits
 from monitor.classify.reasons import reason
 from monitor.classify.signals import Signal, noisy_or
 from monitor.classify.text import Doc, prepare
-from monitor.classify.threat import Finding, find_threats
+from monitor.classify.threat import THREAT_EMOJI, Finding, find_threats
 
 MAX_TERMS = 2
+
+
+def _nothing_to_find(emojis: frozenset[str], cons: Constructions, frame: Frame) -> bool:
+    """A quick look for the words every construction starts from; most posts have none."""
+    scan = frame.scan
+    if emojis & THREAT_EMOJI.keys():
+        return False
+    if any(scan.of(m) for m in (cons.acts, cons.predicted_harm, cons.weapons, cons.doom,
+                                 cons.whereabouts, cons.groups, cons.slurs)):
+        return False
+    starts = (*cons.finite_prefixes, *CURSE_PREFIXES)
+    return not any(t.startswith(starts) or "*" in t or t in cons.group_adjectives
+                   for t in frame.tokens)
 
 
 def findings(emojis: frozenset[str], cons: Constructions, frame: Frame, *, named: bool,
              friendly: bool) -> list[Finding]:
     """Every threat and hate finding in the post read in ``frame``."""
+    if _nothing_to_find(emojis, cons, frame):
+        return []
     groups = group_hits(frame.scan, cons)
     found = find_threats(emojis, cons, frame, groups, named=named, friendly=friendly)
     return found + find_hate(cons, frame, groups)

@@ -119,6 +119,10 @@ def _last2(text: str) -> str:
     return re.sub(r"\D", "", text)[-2:]
 
 
+_GRADE = re.compile(r"\b[a-z]{2,15}:? \d{1,2}[.,]\d\b")  # "fatima 5.1": a name with a grade
+GRADES_LIST_AT = 3
+
+
 def find_pii(lower: str) -> list[PiiFinding]:
     """Every finding in lower-cased text, strongest first."""
     if "@" not in lower and _DIGIT.search(lower) is None:
@@ -127,4 +131,6 @@ def find_pii(lower: str) -> list[PiiFinding]:
     found += [PiiFinding("address", "…", 0.6)] if _has_address(lower) else []
     found += [PiiFinding("student_number", f"…{m.group(1)[-2:]}", 0.7)
               for m in _STUDENT_NO.finditer(lower)]
+    if sum(1 for _ in zip(range(GRADES_LIST_AT), _GRADE.finditer(lower), strict=False)) >= GRADES_LIST_AT:
+        found.append(PiiFinding("grades", "…", 0.8))
     return sorted(found, key=lambda f: -f.strength)

@@ -67,9 +67,12 @@ def _durations(tokens: Sequence[str], cues: ComplaintCues) -> list[Hit]:
 
 
 def _money(raw: str, tokens: Sequence[str], cues: ComplaintCues) -> list[Hit]:
+    """An amount to pay; said with "!" or "?" it is a complaint on its own ("€35!!")."""
     amount = any(sign in raw for sign in _MONEY_SIGNS) or "euro" in tokens
     paying = next((i for i, t in enumerate(tokens) if t in cues.money), None)
-    return [Hit(paying, tokens[paying], 0.4)] if amount and paying is not None else []
+    if not amount or paying is None:
+        return []
+    return [Hit(paying, tokens[paying], 0.5 if ("!" in raw or "?" in raw) else 0.4)]
 
 
 def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> list[Hit]:
@@ -79,7 +82,9 @@ def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> l
     states = scan.of(cues.states)
     repeats = scan.of(cues.repeats)
     failures = [] if scan.of(cues.reliefs) else _failures(tokens, cues, negations)
-    hits = [*failures, *_durations(tokens, cues), *_money(raw, tokens, cues)]
+    waits = [Hit(d.pos, d.text, 0.5, d.length) if repeats or failures else d
+             for d in _durations(tokens, cues)]  # "3 weken geleden ... nog steeds niks"
+    hits = [*failures, *waits, *_money(raw, tokens, cues)]
     # A specific state ("valt de helft van de lessen uit") is a complaint on its own; a single
     # word ("wachten", "vol") only together with repetition or a failure.
     hits += [Hit(s.pos, s.text, 0.6 if repeats or failures else 0.5 if s.length > 1 else 0.4,

@@ -40,6 +40,8 @@ _TEMPLATES: Mapping[str, Mapping[str, str]] = {
     "mobile": {"nl": "mobiel nummer ({term})", "en": "mobile number ({term})"},
     "phone": {"nl": "telefoonnummer ({term})", "en": "phone number ({term})"},
     "address": {"nl": "huisadres", "en": "home address"},
+    "grades": {"nl": "cijferlijst met namen", "en": "names with their grades"},
+    "lookalike_site": {"nl": "nagemaakte website '{term}'", "en": "look-alike website '{term}'"},
     "student_media": {"nl": "{term}-beeld met studenten ('{cue}')",
                       "en": "{term} footage involving students ('{cue}')"},
     "impersonation": {"nl": "account '{term}' lijkt op de instelling maar is geen eigen account",

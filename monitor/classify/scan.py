@@ -32,7 +32,7 @@ class Scan:
     """The hits of every indexed matcher in one token sequence."""
 
     tokens: tuple[str, ...]
-    hits: Mapping[int, list[Hit]]  # id(matcher) -> its hits, left to right
+    hits: list[list[Hit]]  # per matcher of the index, its hits left to right
     index: MatcherIndex
 
     def rescan(self, tokens: tuple[str, ...]) -> Scan:
@@ -40,8 +40,8 @@ class Scan:
         return self.index.scan(tokens)
 
     def of(self, matcher: TermMatcher) -> list[Hit]:
-        found = self.hits.get(id(matcher))
-        return matcher.find(self.tokens) if found is None else found
+        n = self.index.position.get(id(matcher))
+        return matcher.find(self.tokens) if n is None else self.hits[n]
 
     def within(self, matcher: TermMatcher, start: int, end: int) -> list[Hit]:
         return [h for h in self.of(matcher) if start <= h.pos < end]
@@ -55,10 +55,10 @@ class MatcherIndex:
     """Many matchers merged: which matchers a token may hit, found with one look-up."""
 
     matchers: tuple[TermMatcher, ...]
+    position: Mapping[int, int]  # id(matcher) -> its number
     by_word: Mapping[str, tuple[tuple[int, float], ...]]  # exact word -> (matcher, weight)
     by_phrase: Mapping[str, tuple[tuple[int, float], ...]]  # phrase -> (matcher, weight)
-    heads: frozenset[str]
-    max_words: int
+    sizes: Mapping[str, tuple[int, ...]]  # phrase head -> its phrases' word counts, longest first
     prefixed: tuple[int, ...]
     prefixes: tuple[str, ...]
     suffixed: tuple[int, ...]
@@ -76,12 +76,16 @@ class MatcherIndex:
                 by_phrase.setdefault(phrase, []).append((n, weight))
         prefixed = tuple(n for n, m in enumerate(unique) if m.prefix_keys)
         suffixed = tuple(n for n, m in enumerate(unique) if m.suffix_keys)
+        sizes: dict[str, set[int]] = {}
+        for phrase in by_phrase:
+            words = phrase.split(" ")
+            sizes.setdefault(words[0], set()).add(len(words))
         return cls(
             matchers=unique,
+            position={id(m): n for n, m in enumerate(unique)},
             by_word={w: tuple(v) for w, v in by_word.items()},
             by_phrase={p: tuple(v) for p, v in by_phrase.items()},
-            heads=frozenset(head for m in unique for head in m.phrase_heads),
-            max_words=max((m.max_words for m in unique), default=1),
+            sizes={h: tuple(sorted(ns, reverse=True)) for h, ns in sizes.items()},
             prefixed=prefixed,
             prefixes=tuple({p for n in prefixed for p in unique[n].prefix_keys}),
             suffixed=suffixed,
@@ -91,40 +95,43 @@ class MatcherIndex:
     def _phrases_at(self, tokens: tuple[str, ...], i: int, skip: list[int]) -> dict[int, Hit]:
         """The longest phrase of each matcher that starts at token ``i``."""
         found: dict[int, Hit] = {}
-        for size in range(min(self.max_words, len(tokens) - i), 1, -1):
+        for size in self.sizes[tokens[i]]:
+            if i + size > len(tokens):
+                continue
             text = " ".join(tokens[i:i + size])
             for n, weight in self.by_phrase.get(text, ()):
                 if n not in found and i >= skip[n]:
                     found[n] = Hit(i, text, weight, size)
         return found
 
-    def _word_hits(self, tok: str, i: int) -> list[tuple[int, Hit]]:
-        """Word matches of ``tok``: exact entries first, then each matcher's prefix/suffix."""
-        found = [(n, Hit(i, tok, w)) for n, w in self.by_word.get(tok, ())]
-        if self.prefixes and tok.startswith(self.prefixes):
-            done = {n for n, _ in found}
-            for n in self.prefixed:
-                weight = self.matchers[n].affix_weight(tok)
-                if n not in done and weight is not None:
-                    found.append((n, Hit(i, tok, weight)))
-                    done.add(n)
-        if self.suffixes and tok.endswith(self.suffixes):
-            done = {n for n, _ in found}
-            for n in self.suffixed:
-                weight = self.matchers[n].affix_weight(tok)
-                if n not in done and weight is not None:
-                    found.append((n, Hit(i, tok, weight)))
+    def _affix_hits(self, tok: str, i: int, done: set[int]) -> list[tuple[int, Hit]]:
+        """Each matcher's ``prefix*``/``*suffix`` match of ``tok`` (exact words aside)."""
+        found = []
+        candidates = (*(self.prefixed if self.prefixes and tok.startswith(self.prefixes) else ()),
+                      *(self.suffixed if self.suffixes and tok.endswith(self.suffixes) else ()))
+        for n in candidates:
+            if n in done:
+                continue
+            weight = self.matchers[n].affix_weight(tok)
+            if weight is not None:
+                found.append((n, Hit(i, tok, weight)))
+                done.add(n)
         return found
 
     def scan(self, tokens: tuple[str, ...]) -> Scan:
         hits: list[list[Hit]] = [[] for _ in self.matchers]
         skip = [0] * len(self.matchers)
+        by_word, sizes, prefixes, suffixes = self.by_word, self.sizes, self.prefixes, self.suffixes
         for i, tok in enumerate(tokens):
-            phrases = self._phrases_at(tokens, i, skip) if tok in self.heads else {}
-            for n, hit in phrases.items():
-                hits[n].append(hit)
-                skip[n] = i + hit.length
-            for n, hit in self._word_hits(tok, i):
-                if n not in phrases and i >= skip[n]:
+            phrases = self._phrases_at(tokens, i, skip) if tok in sizes else None
+            if phrases:
+                for n, hit in phrases.items():
                     hits[n].append(hit)
-        return Scan(tokens, {id(m): hits[n] for n, m in enumerate(self.matchers)}, self)
+                    skip[n] = i + hit.length
+            words = [(n, Hit(i, tok, w)) for n, w in by_word.get(tok, ())]
+            if (prefixes and tok.startswith(prefixes)) or (suffixes and tok.endswith(suffixes)):
+                words += self._affix_hits(tok, i, {n for n, _ in words})
+            for n, hit in words:
+                if (not phrases or n not in phrases) and i >= skip[n]:
+                    hits[n].append(hit)
+        return Scan(tokens, hits, self)

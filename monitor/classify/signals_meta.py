@@ -4,7 +4,9 @@ reach, news domains and direct questions."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from monitor.classify.lexicon import Lexicon
@@ -24,6 +26,7 @@ _PLATFORM_NAMES = {"youtube.com": "YouTube", "youtu.be": "YouTube", "tiktok.com"
                    "snapchat.com": "Snapchat"}
 
 
+@lru_cache(maxsize=4096)  # press and media both ask, for the same few links of a post
 def domain_of(url: str) -> str:
     try:
         host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
@@ -76,14 +79,17 @@ def media_platform(doc: Doc, urls: Sequence[str], source: str, domains: Sequence
 
 
 def student_media_signal(platform: str | None, students: Sequence[Hit],
-                         filming: Sequence[Hit], lang: str) -> Signal | None:
+                         filming: Sequence[Hit], lang: str, *, friendly: bool = False
+                         ) -> Signal | None:
+    """Footage of students or staff: on a platform, or filmed and passed round. A glad post
+    about a photo ("mooie foto van onze studenten") is worth sharing, not a concern."""
     if not students:
         return None
     film = noisy_or(h.weight for h in filming)
     if platform:
         strength = 0.65 + 0.3 * film
     elif film:
-        strength, platform = 0.45 * film, "video"
+        strength, platform = (0.45 * film if friendly else 0.5 + 0.2 * film), "video"
     else:
         return None
     cue = students[0].text
@@ -91,15 +97,31 @@ def student_media_signal(platform: str | None, students: Sequence[Hit],
                   (reason("student_media", lang, term=platform, cue=cue),))
 
 
+_DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]{2,40})\.(?:nl|com|info|net|org|eu|be|online|site|xyz|shop)\b")
+
+
+def lookalike_site(lower: str, names: Sequence[str]) -> str | None:
+    """A web address that dresses up in the institution's name ("curio-duo-check.nl"); the bare
+    name itself ("curio.nl") is left alone."""
+    for match in _DOMAIN.finditer(lower):
+        label = match.group(1).replace("-", "")
+        if any(name in label and label != name for name in names):
+            return match.group(0)
+    return None
+
+
 def impersonation_signal(lookalike: float, author: str | None, cues: Sequence[Hit],
-                         reports: Sequence[Hit], lang: str) -> Signal | None:
-    """A look-alike author (strengthened by "official"/"click the link" cues), or a post that
-    reports a fake account ("nepaccount", "doet zich voor als")."""
+                         reports: Sequence[Hit], lang: str, site: str | None = None
+                         ) -> Signal | None:
+    """A look-alike author or website (strengthened by "official"/"click the link" cues), or a
+    post that reports a fake account ("nepaccount", "doet zich voor als")."""
     reported = noisy_or(h.weight for h in reports)
-    if lookalike <= 0 and reported <= 0:
+    if lookalike <= 0 and reported <= 0 and site is None:
         return None
-    weights = [lookalike, reported, *(h.weight for h in cues)] if lookalike > 0 else [reported]
+    faked = max(lookalike, 0.7 if site else 0.0)
+    weights = [faked, reported, *(h.weight for h in cues)] if faked > 0 else [reported]
     reasons = [reason("impersonation", lang, term=author)] if lookalike > 0 else []
+    reasons += [reason("lookalike_site", lang, term=site)] if site else []
     reasons += [reason("impersonation_cue", lang, term=h.text) for h in (*reports, *cues)[:1]]
     return Signal("impersonation", noisy_or(weights), tuple(reasons))
 

@@ -61,12 +61,25 @@ def clip(mention: Mention) -> Mention:
                    title=mention.title[:MAX_CHARS] if mention.title else mention.title)
 
 
+_LEET = re.compile(r"(?<=[a-z])[0134578$]+(?=[a-z])")  # not "@": e-mail addresses
+_LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                               "$": "s"})
+
+
+def _unleet(lower: str) -> str:
+    """``k4nker`` -> ``kanker``, ``cur1o`` -> ``curio``: digits standing for letters inside a word
+    (not "3a", "c1.07" or "2x", where a digit starts or ends the word)."""
+    if not any(c in lower for c in "0134578$"):
+        return lower
+    return _LEET.sub(lambda m: m.group().translate(_LEET_LETTERS), lower)
+
+
 def prepare(text: str, title: str | None = None) -> Doc:
     """Build a :class:`Doc` from a mention's title and text (the first ``MAX_CHARS`` of each)."""
     raw = f"{title[:MAX_CHARS]}. {text[:MAX_CHARS]}" if title else text[:MAX_CHARS]
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
-    lower = _fold(without_urls)
+    lower = _unleet(_fold(without_urls))
     tokens = tuple(_clean(t) for t in _TOKEN.findall(lower))
     return Doc(
         raw=raw,
