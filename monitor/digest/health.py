@@ -2,6 +2,8 @@
 
 * failing: ``consecutive_failures >= digest.failing_after_runs``, or any failure of a source that
   never succeeded;
+* rate-limited: the source asked us to wait (Retry-After, at most 24 hours) and the wait is not
+  over: it is not "working normally" even though nothing failed;
 * silent: no new item (or, if it never had one, no success) for ``digest.silent_after_hours``,
   counted from its last new item, else its first run;
 * never-ran: configured and enabled, but it has no state row at all.
@@ -42,7 +44,8 @@ def _one(name: str, status: ConnectorStatus | None, configured: dict, settings: 
         name=name, kind=status.kind, problem=_problem(status, settings, now),
         consecutive_failures=status.consecutive_failures,
         last_success_at=status.last_success_at, last_new_at=status.last_new_at,
-        error_class=error_class(status.last_status, status.last_error) if failing else None)
+        error_class=error_class(status.last_status, status.last_error) if failing else None,
+        paused_until=status.not_before if status.not_before and status.not_before > now else None)
 
 
 ERROR_CLASSES = ("not_found", "denied", "rate_limited", "server", "timeout", "unreachable",
@@ -78,6 +81,8 @@ def _problem(status: ConnectorStatus, settings: Settings, now: datetime) -> str 
         return "failing"
     if status.consecutive_failures and status.last_success_at is None:
         return "failing"  # it has never worked: one failure is enough to say so
+    if status.not_before and status.not_before > now:
+        return "rate-limited"
     limit = now - timedelta(hours=settings.digest.silent_after_hours)
     since = status.last_new_at or status.first_run_at or status.updated_at
     return "silent" if since <= limit else None

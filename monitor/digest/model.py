@@ -111,13 +111,14 @@ class SourceHealth:
 
     name: str
     kind: str
-    problem: str | None  # None | "failing" | "silent" | "never-ran"
+    problem: str | None  # None | "failing" | "rate-limited" | "silent" | "never-ran"
     consecutive_failures: int
     last_success_at: datetime | None
     last_new_at: datetime | None
     # What went wrong, as a class with a short sentence in each language (``error_<class>``);
     # the technical detail (status line, response, errno) is for ``signaleer status`` only.
     error_class: str | None
+    paused_until: datetime | None = None  # rate-limited by the source until then
 
 
 @dataclass(frozen=True, slots=True)

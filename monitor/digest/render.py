@@ -55,6 +55,8 @@ def _problem_text(t: Labels) -> object:
     def describe(src: SourceHealth) -> str:
         if src.problem == "failing":
             return t("problem_failing", n=src.consecutive_failures)
+        if src.problem == "rate-limited" and src.paused_until:
+            return t("problem_rate-limited", when=t.time(src.paused_until))
         if src.problem == "silent":
             when = src.last_new_at or src.last_success_at
             return t("problem_silent", when=t.time(when) if when else t.never)

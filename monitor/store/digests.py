@@ -70,6 +70,7 @@ class ConnectorStatus:
     updated_at: datetime
     last_error: str | None
     last_status: int | None = None
+    not_before: datetime | None = None  # rate-limited: the source asked to wait until then
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,8 @@ def connector_statuses(conn: Connection) -> list[ConnectorStatus]:
                             consecutive_failures=r.consecutive_failures or 0,
                             last_success_at=r.last_success_at, last_new_at=r.last_new_at,
                             first_run_at=r.first_run_at, updated_at=r.updated_at,
-                            last_error=r.last_error, last_status=r.last_status) for r in rows]
+                            last_error=r.last_error, last_status=r.last_status,
+                            not_before=r.not_before) for r in rows]
 
 
 # --- digests -----------------------------------------------------------------------------------

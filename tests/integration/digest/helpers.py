@@ -71,12 +71,12 @@ def add_triage(store: Store, mention_id: int, status: str, at: datetime = NOW) -
 
 def add_connector(store: Store, name: str, *, failures: int = 0,
                   last_new_at: datetime | None = None, last_error: str | None = None,
-                  kind: str = "rss") -> None:
+                  kind: str = "rss", not_before: datetime | None = None) -> None:
     with store.transaction() as conn:
         conn.execute(insert(connector_state).values(
             name=name, kind=kind, consecutive_failures=failures,
             last_success_at=last_new_at, last_new_at=last_new_at, last_error=last_error,
-            updated_at=NOW))
+            not_before=not_before, updated_at=NOW))
 
 
 def add_spike(store: Store, start: datetime = T0, count: int = 40) -> int:

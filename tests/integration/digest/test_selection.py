@@ -111,6 +111,20 @@ def test_source_health_failing_and_silent(store: Store) -> None:
         ("bn-destem", "failing"), ("x-search", "silent"), ("mastodon", None)}
 
 
+def test_a_rate_limited_source_is_not_working_normally(store: Store) -> None:
+    """Issue 18.5: a source told to wait (Retry-After) said "all sources working"."""
+    add_connector(store, "x-search", kind="x", last_new_at=NOW - timedelta(hours=1),
+                  not_before=NOW + timedelta(hours=20))
+    add_connector(store, "mastodon", last_new_at=NOW - timedelta(hours=2),
+                  not_before=NOW - timedelta(hours=1))  # the wait is over: healthy again
+    content, rendered = preview(store, make_settings(), NOW)
+    health = content.section("health")
+    assert isinstance(health, HealthSection)
+    assert {(s.name, s.problem) for s in health.sources} == {
+        ("x-search", "rate-limited"), ("mastodon", None)}
+    assert "gepauzeerd tot" in rendered.text and "de bron vraagt om minder verzoeken" in rendered.text
+
+
 def test_max_items_caps_the_listing_and_says_how_many_more(store: Store) -> None:
     add_flagged(store, [mention(i) for i in range(8)], "attention")
     content, rendered = preview(store, make_settings(max_items=3), NOW)
