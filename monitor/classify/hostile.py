@@ -7,6 +7,7 @@ iemand 'X' roept") it is no signal; reported without a verdict it is crisis news
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.frames import Frame, without_quotes
@@ -27,9 +28,14 @@ def _nothing_to_find(emojis: frozenset[str], cons: Constructions, frame: Frame) 
     if any(scan.of(m) for m in (cons.acts, cons.predicted_harm, cons.weapons, cons.doom,
                                  cons.whereabouts, cons.groups, cons.slurs)):
         return False
-    starts = (*cons.finite_prefixes, *CURSE_PREFIXES)
-    return not any(t.startswith(starts) or "*" in t or t in cons.group_adjectives
-                   for t in frame.tokens)
+    starts = _starts(cons.finite_prefixes)
+    adjectives = cons.group_adjectives
+    return not any(t.startswith(starts) or "*" in t or t in adjectives for t in frame.tokens)
+
+
+@lru_cache(maxsize=8)
+def _starts(finite_prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return (*finite_prefixes, *CURSE_PREFIXES)
 
 
 def findings(emojis: frozenset[str], cons: Constructions, frame: Frame, *, named: bool,

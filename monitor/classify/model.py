@@ -41,10 +41,28 @@ class TrainedModel:
     trained_at: str = ""
     metrics: Mapping[str, float] = field(default_factory=dict)
     version: int = MODEL_VERSION
+    _starts: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        starts = frozenset(t.split(" ", 1)[0] for t in self.terms if " " in t)
+        object.__setattr__(self, "_starts", starts)
+
+    def _known(self, tokens: Sequence[str]) -> Counter[str]:
+        """The features of :func:`features` that the model knows, counted; an n-gram is only
+        built where a known one starts."""
+        terms, starts = self.terms, self._starts
+        counts: Counter[str] = Counter(t for t in tokens if t in terms)
+        for n in range(2, self.ngram_max + 1):
+            for i in range(len(tokens) - n + 1):
+                if tokens[i] in starts:
+                    gram = " ".join(tokens[i:i + n])
+                    if gram in terms:
+                        counts[gram] += 1
+        return counts
 
     def predict_proba(self, tokens: Sequence[str]) -> float:
         """Probability that the post needs attention (sublinear tf, l2-normalised tf-idf)."""
-        counts = Counter(f for f in features(tokens, self.ngram_max) if f in self.terms)
+        counts = self._known(tokens)
         if not counts:
             return _sigmoid(self.intercept)
         dot = norm = 0.0
