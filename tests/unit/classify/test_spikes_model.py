@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from monitor.classify import classify
-from monitor.classify.model import TrainedModel, adjust_severity
+from monitor.classify.model import TrainedModel, adjust_severity, features
 from monitor.classify.settings import SpikeSettings
 from monitor.classify.spikes import SpikeItem, detect_spikes
+from monitor.classify.text import prepare
 from monitor.errors import InputError
 from monitor.models import Severity
 
@@ -110,3 +114,15 @@ def test_train_model_learns():
     assert model.predict_proba(("rooster", "weer", "kapot")) > 0.5
     assert model.predict_proba(("open", "dag", "gezellig")) < 0.5
     assert TrainedModel.from_bytes(model.to_bytes()).terms.keys() == model.terms.keys()
+
+
+def test_model_counts_only_known_ngrams_exactly_as_the_features_do() -> None:
+    """The fast path builds an n-gram only where a known one starts; it must count the same."""
+    terms = {"rooster": (1.0, 0.5), "weer geen": (2.0, 1.2), "geen rooster": (1.5, 0.8),
+             "curio": (0.5, -0.1), "niet goed": (1.0, 0.7), "kut": (2.0, 1.5)}
+    model = TrainedModel(terms=terms, intercept=-1.0, ngram_max=2)
+    lines = (Path(__file__).resolve().parents[2] / "data" / "eval_classifier.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    for text in [json.loads(line)["text"] for line in lines] + ["weer geen rooster, weer geen"]:
+        tokens = prepare(text).tokens
+        assert model._known(tokens) == Counter(f for f in features(tokens, 2) if f in terms)
