@@ -18,12 +18,12 @@ def test_demo_collects_classifies_and_searches(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.count("collect demo-") == 5 and "FAILED" not in out
-    assert "imported 16 sample social-media posts" in out
-    assert "URGENT" in out and "crisiswoord" in out
+    assert "imported 17 sample social-media posts" in out
+    assert "URGENT" in out and "crisiswoord" in out and "URGENT [threat]" in out
     assert "mention(s); 'signaleer show ID' for details" in out
     assert (folder / "signaleer-demo.db").exists()
     again = CliRunner().invoke(cli, ["demo", "--dir", str(folder)], catch_exceptions=False)
-    assert again.exit_code == 0 and "imported 16" in again.output  # a fresh database each run
+    assert again.exit_code == 0 and "imported 17" in again.output  # a fresh database each run
 
 
 def test_every_demo_mention_is_listed_or_counted_in_the_digest(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_reclassify_gives_imported_mentions_the_same_verdicts(cli_env: dict) -> 
     assert flagged
     result = run("reclassify")
     assert run("search", "--flagged", "--json", "--limit", "100").output == flagged
-    assert result.exit_code == 0 and "reclassified 16 mention(s)" in result.output
+    assert result.exit_code == 0 and "reclassified 17 mention(s)" in result.output
     urgent = [json.loads(x) for x in run("search", "--severity", "urgent", "--json").output.splitlines()]
     assert any("brand" in m["text"] for m in urgent)
     assert all(m["reasons"] for m in urgent)
