@@ -92,51 +92,35 @@ def read_constructions(language: str) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+# Which fields come from which table of the TOML, as plain word sets or as phrase matchers.
+_WORDS = {
+    "roles": ("speaker", "addressee", "others", "incitement", "intent", "places", "doomed",
+              "knowing", "conditions", "clause_breaks"),
+    "frames": ("speech", "harmless_objects", "tool_context"),
+    "hate": ("group_adjectives", "person_nouns"),
+}
+_PHRASES = {
+    "roles": ("doom", "whereabouts", "reporting", "negators"),
+    "frames": ("topics", "relayed", "judgement", "norms", "denials", "defiance", "media_topics"),
+    "hate": ("groups", "copulas", "dehumanising", "hostility", "exclusion", "derogatory",
+             "generalisers", "slurs"),
+}
+
+
 def build_constructions(language: str) -> Constructions:
     data = read_constructions(language)
-    roles, frames, hate = data.get("roles", {}), data.get("frames", {}), data.get("hate", {})
+    words = {name: _words(data.get(table, {}).get(name, ()))
+             for table, names in _WORDS.items() for name in names}
+    phrases = {name: _phrases(data.get(table, {}).get(name, ()))
+               for table, names in _PHRASES.items() for name in names}
     weighted = {name: _weighted(data.get(name, {})) for name in _WEIGHTED}
     separable = {tuple(str(particle).lower().split()): tuple(str(p).lower() for p in prefixes)
                  for particle, prefixes in data.get("separable", {}).items()}
     return Constructions(
         language=language,
-        speaker=_words(roles.get("speaker", ())),
-        addressee=_words(roles.get("addressee", ())),
-        others=_words(roles.get("others", ())),
-        incitement=_words(roles.get("incitement", ())),
-        intent=_words(roles.get("intent", ())),
-        places=_words(roles.get("places", ())),
-        doom=_phrases(roles.get("doom", ())),
-        doomed=_words(roles.get("doomed", ())),
-        knowing=_words(roles.get("knowing", ())),
-        whereabouts=_phrases(roles.get("whereabouts", ())),
-        conditions=_words(roles.get("conditions", ())),
-        reporting=_phrases(roles.get("reporting", ())),
-        clause_breaks=_words(roles.get("clause_breaks", ())),
-        negators=_phrases(roles.get("negators", ())),
         separable=separable,
         finite_prefixes=tuple(sorted({p for prefixes in separable.values() for p in prefixes})),
-        speech=_words(frames.get("speech", ())),
-        topics=_phrases(frames.get("topics", ())),
-        relayed=_phrases(frames.get("relayed", ())),
-        judgement=_phrases(frames.get("judgement", ())),
-        norms=_phrases(frames.get("norms", ())),
-        harmless_objects=_words(frames.get("harmless_objects", ())),
-        tool_context=_words(frames.get("tool_context", ())),
-        denials=_phrases(frames.get("denials", ())),
-        defiance=_phrases(frames.get("defiance", ())),
-        media_topics=_phrases(frames.get("media_topics", ())),
-        groups=_phrases(hate.get("groups", ())),
-        group_adjectives=_words(hate.get("group_adjectives", ())),
-        person_nouns=_words(hate.get("person_nouns", ())),
-        copulas=_phrases(hate.get("copulas", ())),
-        dehumanising=_phrases(hate.get("dehumanising", ())),
-        hostility=_phrases(hate.get("hostility", ())),
-        exclusion=_phrases(hate.get("exclusion", ())),
-        derogatory=_phrases(hate.get("derogatory", ())),
-        generalisers=_phrases(hate.get("generalisers", ())),
-        slurs=_phrases(hate.get("slurs", ())),
         complaints=ComplaintCues.from_data(data.get("complaints", {})),
         insults=InsultCues.from_data(data.get("insults", {})),
-        **weighted,
+        **words, **phrases, **weighted,
     )
