@@ -24,7 +24,7 @@ _QUOTE = re.compile(
 
 
 _TALK_REACH = 8  # "haat tegen moslims, joden of wie dan ook hoort niet ..."
-_MEDIA_REACH = 5  # "een film over een schietpartij"
+_MEDIA_REACH = 8  # "that new war movie last night, the opening bomb scene"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class Frame:
         _, end = self.clauses.around(pos)
         if end + 1 in self.denial_starts or end in self.denial_starts:
             return True
-        return any(pos - _MEDIA_REACH <= m <= pos for m in self.media)
+        return any(pos - _MEDIA_REACH <= m <= pos + 2 for m in self.media)  # "bomb scene" too
 
     def talked_about(self, clause_start: int, pos: int) -> bool:
         """The construction at ``pos`` is what someone says (a speech verb or topic in the

@@ -13,6 +13,7 @@ from typing import Any
 
 from monitor.classify.matcher import Hit, TermMatcher
 from monitor.classify.scan import Scan
+from monitor.classify.text import BOUNDARY
 
 _NEAR = 4  # words between a function verb and its negation ("neemt gewoon de telefoon niet op")
 _MONEY_SIGNS = ("€", "$", "£")
@@ -55,8 +56,10 @@ def _failures(tokens: Sequence[str], cues: ComplaintCues, negations: list[Hit]) 
     for i, tok in enumerate(tokens):
         if tok in cues.functions:
             neg = _near(negations, i)
-            if neg is not None:
-                first, last = sorted((neg.pos, i))
+            if neg is None:
+                continue
+            first, last = sorted((neg.pos, i))
+            if BOUNDARY not in tokens[first:last + 1]:  # one clause: "doen. dat is niet" is not
                 found.append(Hit(first, " ".join(tokens[first:last + 1]), 0.6, last - first + 1))
     return found
 

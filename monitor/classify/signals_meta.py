@@ -78,6 +78,9 @@ def media_platform(doc: Doc, urls: Sequence[str], source: str, domains: Sequence
     return next((MEDIA_WORDS[t] for t in doc.tokens if t in MEDIA_WORDS), None)
 
 
+FILMED = 0.6  # without a platform, only a clear filming cue counts ("in de groepsapp" does not)
+
+
 def student_media_signal(platform: str | None, students: Sequence[Hit],
                          filming: Sequence[Hit], lang: str, *, friendly: bool = False
                          ) -> Signal | None:
@@ -88,7 +91,7 @@ def student_media_signal(platform: str | None, students: Sequence[Hit],
     film = noisy_or(h.weight for h in filming)
     if platform:
         strength = 0.65 + 0.3 * film
-    elif film:
+    elif film >= FILMED:
         strength, platform = (0.45 * film if friendly else 0.5 + 0.2 * film), "video"
     else:
         return None
