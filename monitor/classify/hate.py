@@ -21,7 +21,7 @@ _COPULA_GAP = 2  # words allowed between the group and the linking verb ("moslim
 _PREDICATE_GAP = 3  # words allowed between the linking verb and what the group is called
 _HOSTILITY_GAP = 3  # "ik haat al die moslims"
 _EXCLUSION_GAP = 12  # "moslims moeten gewoon van curio af. en daarna het land uit"
-_NEAR = 10  # words between a group and a demeaning word for the weaker, looser reading
+_NEAR = 14  # words between a group and a demeaning word for the weaker, looser reading
 
 
 def group_hits(scan: Scan, cons: Constructions) -> list[Hit]:
