@@ -11,6 +11,7 @@ from monitor.classify.hostile import hostile_signals, unquoted_tokens
 from monitor.classify.identity import lookalike_strength
 from monitor.classify.insults import insult_hits
 from monitor.classify.lexicon import Lexicon
+from monitor.classify.matcher import Hit
 from monitor.classify.problems import problem_cues
 from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
@@ -93,9 +94,32 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
-    if friendly and all(h.text in cons.insults.interjections for h in hits):
+    hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
+    if not hits or (friendly and all(h.text in cons.insults.interjections for h in hits)):
+        return None
+    if teasing(doc, scan, cons):
         return None
     return lexical_signal("offensive", hits, lang)
+
+
+LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
+
+
+def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
+    """A curse right before a glad word only says "very" ("kanker blij", "fucking trots")."""
+    after = hit.pos + hit.length
+    return any(s.pos in (after, after + 1) and s.weight > 0 for s in scan.of(lex.sentiment))
+
+
+def teasing(doc: Doc, scan: Scan, cons: Constructions) -> bool:
+    """Friends teasing each other: a laughing emoji, and affection or a reply to a friend
+    ("@sanne jij aap 😂 ... biertje morgen?"). Not when the post speaks of staff."""
+    if not doc.emojis & LAUGHING:
+        return False
+    reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+    staff = any(t.startswith(("docent", "leraar", "lerares", "mentor", "teacher", "juf"))
+                for t in doc.tokens)
+    return not staff and (reply or bool(scan.of(cons.insults.affection)))
 
 
 def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
@@ -135,7 +159,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
         _offensive(doc, lex, cons, frame, lang, friendly),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
-        _media(doc, scan, lex, mention, urls, ctx, friendly),
+        None if teasing(doc, scan, cons) else _media(doc, scan, lex, mention, urls, ctx, friendly),
         impersonation_signal(lookalike, mention.author, scan.of(terms["impersonation"]),
                              scan.of(terms["impersonation_report"]), lang,
                              lookalike_site(doc.lower, ctx.identity.lookalike_targets)),
@@ -145,6 +169,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
     ]
     if not any(s is not None and s.category in ATTENTION_CATEGORIES
-               and s.strength >= cs.category_threshold for s in signals):
+               and s.strength >= cs.category_threshold for s in signals) and not teasing(
+            doc, scan, cons):
         signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
     return merged(signals)

@@ -73,8 +73,8 @@ def _elsewhere(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> str | None:
         compound = identity.ambiguous_compound(tok)
         if compound:
             return reason("unrelated", ctx.language, term=tok)
-    other = identity.other_institution(doc.tokens, lex.stopwords) or identity.fragment_in(
-        doc.lower)
+    other = (identity.other_institution(doc.tokens, lex.stopwords)
+             or identity.fragment_in(doc.lower) or identity.place_elsewhere(doc.raw))
     return reason("elsewhere", ctx.language, term=other) if other else None
 
 

@@ -18,6 +18,7 @@ from monitor.classify.text import Doc, prepare
 from monitor.classify.threat import THREAT_EMOJI, Finding, find_threats
 
 MAX_TERMS = 2
+MEDIA_EMOJI = frozenset({"🎵", "🎶", "🎮", "🎬", "🎤", "🎧"})
 
 
 def _nothing_to_find(emojis: frozenset[str], cons: Constructions, frame: Frame) -> bool:
@@ -66,7 +67,8 @@ def _unquoted(doc: Doc, found: list[Finding], frame: Frame, cons: Constructions,
                        friendly=False)
     if outside:
         return outside, []
-    return [], [] if frame.judged else found
+    quoting_media = bool(frame.media) or bool(doc.emojis & MEDIA_EMOJI)  # a line from a song
+    return [], [] if frame.judged or quoting_media else found
 
 
 def _signal(category: str, items: Sequence[Finding], lang: str) -> Signal | None:

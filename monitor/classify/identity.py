@@ -76,8 +76,11 @@ class Identity:
                    for name in self.ambiguous_names)
 
     def other_institution(self, tokens: tuple[str, ...], stopwords: frozenset[str]) -> str | None:
-        """"roc tilburg", "graafschap college", "hogeschool zeeland": another school by name."""
+        """"roc tilburg", "graafschap college", "hogeschool zeeland", "een basisschool": another
+        school by name or by a kind that is not ours."""
         for i, tok in enumerate(tokens):
+            if tok in _OTHER_SCHOOL_KINDS:
+                return tok
             if tok in _SCHOOL_BEFORE_NAME and i + 1 < len(tokens) and _is_name(tokens[i + 1],
                                                                                 stopwords):
                 return f"{tok} {tokens[i + 1]}"
@@ -88,7 +91,23 @@ class Identity:
     def fragment_in(self, lower: str) -> str | None:
         return next((f for f in self.fragments if f in lower), None)
 
+    def place_elsewhere(self, raw: str) -> str | None:
+        """"in Tilburg", "at college in Eindhoven": a named place that is none of ours, in a post
+        that names no institution of ours (news from elsewhere)."""
+        for match in _PLACE.finditer(raw):
+            place = match.group(1).lower()
+            if place not in self.context_words and place not in self.ambiguous_names and not any(
+                    place in name for name in self.lookalike_targets):
+                return match.group(1)
+        return None
 
+
+_PLACE = re.compile(r"\b(?:in|te|bij|uit|at|near|from)\s+(?:(?:het\s+)?centrum\s+van\s+|downtown\s+)?"
+                    r"([A-Z][a-z]{3,}(?:-[A-Z][a-z]+)?)\b")
+_OTHER_SCHOOL_KINDS = frozenset({
+    "basisschool", "basisscholen", "middelbare", "mbo-school", "lyceum", "gymnasium", "atheneum",
+    "hogeschool", "universiteit", "university", "highschool", "kinderopvang", "creche",
+})
 _SCHOOL_BEFORE_NAME = frozenset({"roc", "hogeschool", "universiteit", "university", "mbo-college"})
 _SCHOOL_AFTER_NAME = frozenset({"college", "lyceum", "hogeschool", "university", "academie"})
 _GENERIC_FIRST_WORDS = frozenset({"roc", "mbo", "stichting", "het", "de", "the"})

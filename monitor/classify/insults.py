@@ -22,6 +22,7 @@ class InsultCues:
     nouns: TermMatcher
     phrases: TermMatcher
     interjections: frozenset[str]
+    affection: TermMatcher
 
     @classmethod
     def from_data(cls, table: dict[str, Any]) -> InsultCues:
@@ -29,7 +30,8 @@ class InsultCues:
             return TermMatcher.compile({str(w).lower(): 1.0 for w in table.get(name, ())})
 
         return cls(frames=phrases("frames"), nouns=phrases("nouns"), phrases=phrases("phrases"),
-                   interjections=frozenset(str(w).lower() for w in table.get("interjections", ())))
+                   interjections=frozenset(str(w).lower() for w in table.get("interjections", ())),
+                   affection=phrases("affection"))
 
 
 def insult_hits(scan: Scan, cues: InsultCues) -> list[Hit]:

@@ -89,6 +89,8 @@ def student_media_signal(platform: str | None, students: Sequence[Hit],
     if not students:
         return None
     film = noisy_or(h.weight for h in filming)
+    if platform and friendly and not film:
+        return None  # a glad post on YouTube about the teachers is praise, not footage
     if platform:
         strength = 0.65 + 0.3 * film
     elif film >= FILMED:
