@@ -140,9 +140,17 @@ def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
-def find_hate(cons: Constructions, frame: Frame, groups: Sequence[Hit]) -> list[Finding]:
+DISGUST_EMOJI = frozenset({"🤮", "🤢", "🐒", "🦍", "🐀", "🐖", "🪳"})
+
+
+def find_hate(cons: Constructions, frame: Frame, groups: Sequence[Hit],
+              emojis: frozenset[str] = frozenset()) -> list[Finding]:
     """Every hateful construction in the post, strongest first."""
     found = _slurs(cons, frame)
+    disgust = emojis & DISGUST_EMOJI
+    if groups and disgust and not frame.normative and not frame.judged:
+        found.append(Finding("hate_derogation", 0.7, f"{groups[0].text} {''.join(disgust)}",
+                             groups[0].pos, True))
     if groups:
         scan = frame.scan
         copulas = scan.of(cons.copulas)

@@ -46,7 +46,7 @@ def findings(emojis: frozenset[str], cons: Constructions, frame: Frame, *, named
         return []
     groups = group_hits(frame.scan, cons)
     found = find_threats(emojis, cons, frame, groups, named=named, friendly=friendly)
-    return found + find_hate(cons, frame, groups)
+    return found + find_hate(cons, frame, groups, emojis)
 
 
 def unquoted_tokens(doc: Doc) -> tuple[str, ...] | None:

@@ -95,7 +95,7 @@ def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> l
     if repeats and (failures or states):
         hits.append(Hit(repeats[0].pos, repeats[0].text, 0.5, repeats[0].length))
     angry = scan.of(cues.angry)
-    if angry and (failures or states or repeats or "??" in raw or "?!" in raw
+    if angry and (failures or states or repeats or waits or "??" in raw or "?!" in raw
                   or "!?" in raw or (questions and "!" in raw)):
         hits.append(Hit(angry[0].pos, angry[0].text, 0.65, angry[0].length))
     hits += [Hit(d.pos, d.text, 0.7, d.length) for d in scan.of(cues.disclaimers)]

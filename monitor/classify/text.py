@@ -66,9 +66,14 @@ _LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s",
                                "$": "s"})
 
 
+_LEET_AT = re.compile(r"(?<=[a-z])@(?=[a-z]+(?:[\s,!?;:]|$))")  # "k@nker", but not "x@curio.nl"
+
+
 def _unleet(lower: str) -> str:
     """``k4nker`` -> ``kanker``, ``cur1o`` -> ``curio``: digits standing for letters inside a word
     (not "3a", "c1.07" or "2x", where a digit starts or ends the word)."""
+    if "@" in lower:
+        lower = _LEET_AT.sub("a", lower)
     if not any(c in lower for c in "0134578$"):
         return lower
     return _LEET.sub(lambda m: m.group().translate(_LEET_LETTERS), lower)
