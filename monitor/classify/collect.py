@@ -88,7 +88,7 @@ def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
 
 
 def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: str,
-               friendly: bool) -> Signal | None:
+               friendly: bool, teased: bool) -> Signal | None:
     """Offensive words and insults, leaving out those quoted in a post that criticises them,
     and swearing as a glad exclamation ("fuck yes, diploma gehaald")."""
     unquoted = unquoted_tokens(doc) if frame.judged else None
@@ -97,7 +97,7 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
     if not hits or (friendly and all(h.text in cons.insults.interjections for h in hits)):
         return None
-    if teasing(doc, scan, cons):
+    if teased:
         return None
     return lexical_signal("offensive", hits, lang)
 
@@ -154,12 +154,13 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(scan, cons)
     tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named)
+    teased = teasing(doc, scan, cons)
     signals = [
         _crisis(doc, lex, frame, lang),
-        _offensive(doc, lex, cons, frame, lang, friendly),
+        _offensive(doc, lex, cons, frame, lang, friendly, teased),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
-        None if teasing(doc, scan, cons) else _media(doc, scan, lex, mention, urls, ctx, friendly),
+        None if teased else _media(doc, scan, lex, mention, urls, ctx, friendly),
         impersonation_signal(lookalike, mention.author, scan.of(terms["impersonation"]),
                              scan.of(terms["impersonation_report"]), lang,
                              lookalike_site(doc.lower, ctx.identity.lookalike_targets)),
@@ -169,7 +170,6 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
         *hostile_signals(doc, cons, frame, lang, named=named, friendly=friendly),
     ]
     if not any(s is not None and s.category in ATTENTION_CATEGORIES
-               and s.strength >= cs.category_threshold for s in signals) and not teasing(
-            doc, scan, cons):
+               and s.strength >= cs.category_threshold for s in signals) and not teased:
         signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
     return merged(signals)
