@@ -35,12 +35,20 @@ def domain_of(url: str) -> str:
     return host.removeprefix("www.").removeprefix("m.")
 
 
+@lru_cache(maxsize=16)
+def _domain_set(domains: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(domains)
+
+
 def _matching_domain(urls: Sequence[str], domains: Sequence[str]) -> str | None:
+    """The configured domain a link's host is, or is a subdomain of (by the host's suffixes)."""
+    wanted = _domain_set(tuple(domains))
     for url in urls:
-        host = domain_of(url)
-        for domain in domains:
-            if host == domain or host.endswith(f".{domain}"):
-                return domain
+        labels = domain_of(url).split(".")
+        for i in range(len(labels) - 1):
+            suffix = ".".join(labels[i:])
+            if suffix in wanted:
+                return suffix
     return None
 
 
