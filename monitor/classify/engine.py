@@ -34,6 +34,9 @@ def classify(mention: Mention, context: ClassifierContext) -> Verdict:
         return Verdict(Severity.NONE, 0.0, (), (unrelated,))
     signals = collect_signals(doc, scan, lex, context.constructions[lang_code], mention, context,
                               named=bool(strong or ambiguous))
+    elsewhere = None if strong or ambiguous else _news_elsewhere(doc, signals, context)
+    if elsewhere:
+        return Verdict(Severity.NONE, 0.0, (), (elsewhere,))
     return _decide(signals, mention, doc, context)
 
 
@@ -73,8 +76,21 @@ def _elsewhere(doc: Doc, lex: Lexicon, ctx: ClassifierContext) -> str | None:
         compound = identity.ambiguous_compound(tok)
         if compound:
             return reason("unrelated", ctx.language, term=tok)
-    other = (identity.other_institution(doc.tokens, lex.stopwords)
-             or identity.fragment_in(doc.lower) or identity.place_elsewhere(doc.raw))
+    other = identity.other_institution(doc.tokens, lex.stopwords) or identity.fragment_in(doc.lower)
+    return reason("elsewhere", ctx.language, term=other) if other else None
+
+
+NEWS_CATEGORIES = frozenset({"crisis", "complaint", "press"})
+
+
+def _news_elsewhere(doc: Doc, signals: Sequence[Signal], ctx: ClassifierContext) -> str | None:
+    """A post that names no institution of ours and reads as news from another school or place
+    ("steekpartij in Tilburg", "brand op een basisschool"). Threats, hate and insults are
+    judged on what they say, wherever they are."""
+    if any(s.category not in NEWS_CATEGORIES and s.category in ATTENTION_CATEGORIES
+           for s in signals):
+        return None
+    other = ctx.identity.other_school_kind(doc.tokens) or ctx.identity.place_elsewhere(doc.raw)
     return reason("elsewhere", ctx.language, term=other) if other else None
 
 

@@ -76,11 +76,8 @@ class Identity:
                    for name in self.ambiguous_names)
 
     def other_institution(self, tokens: tuple[str, ...], stopwords: frozenset[str]) -> str | None:
-        """"roc tilburg", "graafschap college", "hogeschool zeeland", "een basisschool": another
-        school by name or by a kind that is not ours."""
+        """"roc tilburg", "graafschap college", "hogeschool zeeland": another school by name."""
         for i, tok in enumerate(tokens):
-            if tok in _OTHER_SCHOOL_KINDS:
-                return tok
             if tok in _SCHOOL_BEFORE_NAME and i + 1 < len(tokens) and _is_name(tokens[i + 1],
                                                                                 stopwords):
                 return f"{tok} {tokens[i + 1]}"
@@ -90,6 +87,11 @@ class Identity:
 
     def fragment_in(self, lower: str) -> str | None:
         return next((f for f in self.fragments if f in lower), None)
+
+    @staticmethod
+    def other_school_kind(tokens: tuple[str, ...]) -> str | None:
+        """"een basisschool", "a university": a kind of school that is not ours."""
+        return next((t for t in tokens if t in _OTHER_SCHOOL_KINDS), None)
 
     def place_elsewhere(self, raw: str) -> str | None:
         """"in Tilburg", "at college in Eindhoven": a named place that is none of ours, in a post
