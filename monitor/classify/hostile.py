@@ -49,6 +49,7 @@ def findings(emojis: frozenset[str], cons: Constructions, frame: Frame, *, named
     return found + find_hate(cons, frame, groups, emojis)
 
 
+@lru_cache(maxsize=8)  # asked by the offensive, learned and hostile signals of the same post
 def unquoted_tokens(doc: Doc) -> tuple[str, ...] | None:
     """The post's tokens without its quotations, or None when it quotes nothing."""
     rest = without_quotes(doc.raw)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.classify.text import normalise_name
+from monitor.classify.text import LEET_LETTERS, normalise_name
 from monitor.config import InstitutionSettings
-
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
 
 
 def _handle(value: str) -> str:
@@ -150,7 +148,7 @@ def lookalike_strength(identity: Identity, author: str | None) -> float:
     if not author or not identity.own or identity.is_own(author):
         return 0.0
     plain = normalise_name(author)
-    folded = normalise_name(author.lower().translate(_LEET))
+    folded = normalise_name(author.lower().translate(LEET_LETTERS))
     own = {normalise_name(a) for a in identity.own}
     best = 0.0
     for target in identity.lookalike_targets:

@@ -61,11 +61,9 @@ def clip(mention: Mention) -> Mention:
                    title=mention.title[:MAX_CHARS] if mention.title else mention.title)
 
 
-_LEET = re.compile(r"(?<=[a-z])[0134578$]+(?=[a-z])")  # not "@": e-mail addresses
-_LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                               "$": "s"})
-
-
+# Digits and signs that stand for letters: one map, also used for look-alike account names.
+LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
+_LEET = re.compile(r"(?<=[a-z])[013457$]+(?=[a-z])")  # not "@": e-mail addresses
 _LEET_AT = re.compile(r"(?<=[a-z])@(?=[a-z]+(?:[\s,!?;:]|$))")  # "k@nker", but not "x@curio.nl"
 
 
@@ -74,9 +72,9 @@ def _unleet(lower: str) -> str:
     (not "3a", "c1.07" or "2x", where a digit starts or ends the word)."""
     if "@" in lower:
         lower = _LEET_AT.sub("a", lower)
-    if not any(c in lower for c in "0134578$"):
+    if not any(c in lower for c in "013457$"):
         return lower
-    return _LEET.sub(lambda m: m.group().translate(_LEET_LETTERS), lower)
+    return _LEET.sub(lambda m: m.group().translate(LEET_LETTERS), lower)
 
 
 def prepare(text: str, title: str | None = None) -> Doc:
