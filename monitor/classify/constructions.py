@@ -57,6 +57,7 @@ class Constructions:
     topics: TermMatcher
     relayed: TermMatcher
     judgement: TermMatcher
+    hate_words: TermMatcher  # naming hate as such: "racisme", "homofoob", "hate speech"
     norms: TermMatcher
     harmless_objects: frozenset[str]
     tool_context: frozenset[str]
@@ -106,7 +107,8 @@ _WORDS = {
 }
 _PHRASES = {
     "roles": ("doom", "place_doom", "whereabouts", "reporting", "negators"),
-    "frames": ("topics", "relayed", "judgement", "norms", "denials", "defiance", "media_topics"),
+    "frames": ("topics", "relayed", "judgement", "hate_words", "norms", "denials", "defiance",
+               "media_topics"),
     "hate": ("groups", "copulas", "dehumanising", "hostility", "exclusion", "derogatory",
              "generalisers", "slurs"),
 }

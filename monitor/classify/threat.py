@@ -286,6 +286,19 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     return Finding("threat_emoji", strength, "".join(present), 0)
 
 
+def disavows_violence(cons: Constructions, frame: Frame) -> bool:
+    """The writer denies a violent act or a weapon ("ik zou nooit iemand iets aandoen", "no
+    i'm not bringing a knife"): the post answers a fear, and its anger is not a complaint."""
+    if not (frame.negations or frame.denial_starts or frame.media):
+        return False
+    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0)]
+    for act in acts:
+        start, _ = frame.clauses.around(act.pos)
+        if frame.negated(max(start, act.pos - 6), act.pos + act.length) or frame.not_real(act.pos):
+            return True
+    return False
+
+
 def find_threats(emojis: frozenset[str], cons: Constructions, frame: Frame,
                  groups: Sequence[Hit], *, named: bool, friendly: bool = False) -> list[Finding]:
     """Every threat the writer makes, strongest first."""

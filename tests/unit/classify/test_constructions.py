@@ -51,11 +51,21 @@ FLAGGED = [
     ("curio's main building is gonna blow up on monday", "threat"),
     ("ga die mentor van curio morgen slaan", "threat"),
     ("ik ga die l e r a a r van curio n e e r s t e k e n", "threat"),
+    # a group reduced to a trait, said as fact
+    ("vrouwen kunnen geen techniek, wat doen die meiden bij curio", "hate"),
+    ("moslims kunnen nou eenmaal niet integreren, zie curio", "hate"),
+    ("disabled students at curio are a drain on society", "hate"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
+    # denying violence answers a fear: its anger is no complaint, its knife no crisis
+    "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
+    "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
+    # counter-speech: a verdict on what others say about a group
+    "die reacties onder het bericht van curio over vluchtelingen zijn echt schandalig",
+    "people typing monkey emojis under curio's video: that's racism, plain and simple",
     "Student van Curio kreeg een klap van een medestudent, politie onderzoekt het",
     "mijn klasgenoot van curio heeft echt een klap van de molen gehad 😂",
     "je krijgt een 10 van mij voor die presentatie op curio",
