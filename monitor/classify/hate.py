@@ -7,7 +7,6 @@ are not hate.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
@@ -118,18 +117,10 @@ def _curse_compound(tok: str, cons: Constructions) -> bool:
     return False
 
 
-def _masked(tok: str, cons: Constructions) -> str | None:
-    """``n*gers``, ``k*kes``: the slur a starred word stands for, if it stands for one."""
-    if "*" not in tok or len(tok) < 3:
-        return None
-    pattern = re.compile(re.escape(tok).replace(r"\*", ".{1,2}"))
-    return next((s for s in cons.slurs.exact if pattern.fullmatch(s)), None)
-
-
 def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
-    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and _masked(t, cons)]
+    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and cons.slurs.unmask(t)]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []

@@ -55,6 +55,11 @@ FLAGGED = [
     ("vrouwen kunnen geen techniek, wat doen die meiden bij curio", "hate"),
     ("moslims kunnen nou eenmaal niet integreren, zie curio", "hate"),
     ("disabled students at curio are a drain on society", "hate"),
+    # curses behind a star or digits, insults in dialect
+    ("f*ck curio, k*nkerschool met k*tleraren", "offensive"),
+    ("cur10 st4ff = 1d10ts", "offensive"),
+    ("mijn stagebegeleider van curio is een klootviool eersteklas", "offensive"),
+    ("the curio principal is a spineless worm", "offensive"),
 ]
 
 CLEAN = [
@@ -130,3 +135,17 @@ def test_one_pass_scan_gives_every_list_its_own_hits() -> None:
             scan = index.scan(tokens)
             for matcher in index.matchers:
                 assert scan.of(matcher) == matcher.find(tokens), (text, matcher)
+
+
+def test_digits_for_letters_only_inside_words_of_letters() -> None:
+    assert prepare("cur10 st4ff = 1d10ts").tokens == ("curio", "staff", "idiots")
+    kept = ("klas", "3a4", "2025", "h2o", "mp3", "covid19", "b2b", "10x")
+    assert prepare(" ".join(kept)).tokens == kept
+
+
+def test_a_starred_word_stands_for_a_listed_word_only() -> None:
+    offensive = CONTEXT.lexicons["nl"].terms["offensive"]
+    assert offensive.unmask("k*t") == ("kut", offensive.exact["kut"])
+    assert offensive.unmask("k*nkerschool") is not None
+    assert offensive.unmask("b*ek") is None  # "boek", "beek": nothing listed
+    assert offensive.unmask("*") is None
