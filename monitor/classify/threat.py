@@ -291,10 +291,11 @@ def disavows_violence(cons: Constructions, frame: Frame) -> bool:
     i'm not bringing a knife"): the post answers a fear, and its anger is not a complaint."""
     if not (frame.negations or frame.denial_starts or frame.media):
         return False
-    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0)]
+    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0),
+            *frame.scan.of(cons.reporting)]  # "ik heb nooit gedreigd", "never threatened"
     for act in acts:
         start, _ = frame.clauses.around(act.pos)
-        if frame.negated(max(start, act.pos - 6), act.pos + act.length) or frame.not_real(act.pos):
+        if frame.negated(start, act.pos + act.length) or frame.not_real(act.pos):
             return True
     return False
 
