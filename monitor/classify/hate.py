@@ -131,13 +131,25 @@ def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
+def _codes(cons: Constructions, frame: Frame) -> list[Finding]:
+    """Hate's code words ("omvolking", "remigratie nu", "1488"), unless the post talks about
+    them to condemn them ("wie over omvolking begint is een racist")."""
+    found = []
+    for hit in frame.scan.of(cons.codes):
+        start, _ = frame.clauses.around(hit.pos)
+        if hit.weight > 0 and not frame.counter and not frame.normative and not (
+                frame.talked_about(start, hit.pos) or frame.negated(start, hit.pos)):
+            found.append(Finding("hate_code", 0.75 * hit.weight, hit.text, hit.pos, True))
+    return found
+
+
 DISGUST_EMOJI = frozenset({"🤮", "🤢", "🐒", "🦍", "🐀", "🐖", "🪳"})
 
 
 def find_hate(cons: Constructions, frame: Frame, groups: Sequence[Hit],
               emojis: frozenset[str] = frozenset()) -> list[Finding]:
     """Every hateful construction in the post, strongest first."""
-    found = _slurs(cons, frame)
+    found = _slurs(cons, frame) + _codes(cons, frame)
     disgust = emojis & DISGUST_EMOJI
     if groups and disgust and not frame.normative and not frame.judged:
         found.append(Finding("hate_derogation", 0.7, f"{groups[0].text} {''.join(disgust)}",

@@ -60,11 +60,17 @@ FLAGGED = [
     ("cur10 st4ff = 1d10ts", "offensive"),
     ("mijn stagebegeleider van curio is een klootviool eersteklas", "offensive"),
     ("the curio principal is a spineless worm", "offensive"),
+    # hate's code words; gratitude for a mishap
+    ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
+    ("#remigratie nu, ook voor de klassen van curio", "hate"),
+    ("wow thanks curio for losing my grades for the second time, truly world class", "complaint"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
+    "wie over omvolking begint is gewoon een racist, curio doet daar terecht niet aan mee",
+    "we need a replacement teacher for the 88 students at curio",
     # denying violence answers a fear: its anger is no complaint, its knife no crisis
     "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
     "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
