@@ -65,10 +65,10 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     words = [] if quiet else affirmed(scan.of(lex.terms["complaint"]), t, lex)
     problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
                                                        cons.complaints)
-    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
+    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan, thanks)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
     if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
         problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
     negative_at = -2.0 if quiet else cs.negative_sentiment
@@ -160,7 +160,7 @@ def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
     "offensive": never a route to urgent. Like the rules it ignores what a post quotes to
     criticise, and posts that only set a norm."""
     model, at = ctx.learned, ctx.settings.learned_at
-    if model is None or frame.normative:
+    if model is None or frame.normative or frame.counter:
         return None
     tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
     abuse = model.score(tokens, explain_at=at)["abuse"]

@@ -63,13 +63,14 @@ FLAGGED = [
     # hate's code words; gratitude for a mishap
     ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
     ("#remigratie nu, ook voor de klassen van curio", "hate"),
-    ("wow thanks curio for losing my grades for the second time, truly world class", "complaint"),
+    ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
+     "complaint"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
-    "wie over omvolking begint is gewoon een racist, curio doet daar terecht niet aan mee",
+    "wie over omvolking begint op curio is gewoon een racist",
     "we need a replacement teacher for the 88 students at curio",
     # denying violence answers a fear: its anger is no complaint, its knife no crisis
     "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
