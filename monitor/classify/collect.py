@@ -66,6 +66,8 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
                                                        cons.complaints)
     thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    if thanks:  # "holy shit, ik ben geslaagd!": a curse as a cry of joy carries no sentiment
+        s_hits = [h for h in s_hits if h.weight > 0 or h.text not in cons.insults.interjections]
     sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan, thanks)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
@@ -202,5 +204,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
                and s.strength >= cs.category_threshold for s in signals) and not teased:
         # a second opinion where rules see none
         function_words = lex.stopwords | cons.speaker | cons.addressee | cons.others | cons.intent
+        if friendly:  # "fuck yes, diploma!": a glad curse is no evidence either
+            function_words |= cons.insults.interjections
         signals.append(_learned(doc, ctx, frame, lang, function_words))
     return merged(signals)

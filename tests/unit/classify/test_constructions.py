@@ -63,6 +63,8 @@ FLAGGED = [
     # hate's code words; gratitude for a mishap
     ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
     ("#remigratie nu, ook voor de klassen van curio", "hate"),
+    ("everyone at curio in Breda dies next week", "threat"),
+    ("the janitor at #curio humiliates students in front of the class", "complaint"),
     ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
      "complaint"),
 ]
@@ -72,6 +74,11 @@ CLEAN = [
     "Ik zou nooit iemand bij Curio iets aandoen",
     "wie over omvolking begint op curio is gewoon een racist",
     "we need a replacement teacher for the 88 students at curio",
+    # a cry of joy; a negated subject; jokes judged
+    "holy shit, ik ben geslaagd bij Curio!",
+    "fuck yes, got my diploma at Curio 🎓",
+    "geen enkele student van curio zou de docent ooit willen neersteken",
+    "jokes about wanting to shoot up curio aren't funny",
     # denying violence answers a fear: its anger is no complaint, its knife no crisis
     "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
     "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
