@@ -101,6 +101,8 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
     hits += _masked_curses(scan.tokens, lex)
+    if RUDE_EMOJI & doc.emojis:  # "curio staff 🖕🖕🖕"
+        hits.append(Hit(0, "".join(sorted(RUDE_EMOJI & doc.emojis)), 0.7))
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
     if not hits or (friendly and all(h.text in cons.insults.interjections for h in hits)):
         return None
@@ -119,6 +121,7 @@ def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
     return hits
 
 
+RUDE_EMOJI = frozenset({"🖕"})
 LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
 
 

@@ -64,6 +64,9 @@ FLAGGED = [
     ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
     ("#remigratie nu, ook voor de klassen van curio", "hate"),
     ("everyone at curio in Breda dies next week", "threat"),
+    ("Dreigbrief gevonden in toiletten Curio Oosterhout, school schakelt politie in", "crisis"),
+    ("Gaslek bij mbo-school in Oosterhout: 600 studenten naar huis gestuurd", "crisis"),
+    ("curio oosterhout docenten 🖕🖕 allemaal", "offensive"),
     ("the janitor at #curio humiliates students in front of the class", "complaint"),
     ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
      "complaint"),
@@ -76,6 +79,8 @@ CLEAN = [
     "we need a replacement teacher for the 88 students at curio",
     # a cry of joy; a negated subject; jokes judged
     "holy shit, ik ben geslaagd bij Curio!",
+    "ik ga dood van het lachen om die presentatie op curio 😂",
+    "Gaslek bij een basisschool in Tilburg, leerlingen naar huis",
     "fuck yes, got my diploma at Curio 🎓",
     "geen enkele student van curio zou de docent ooit willen neersteken",
     "jokes about wanting to shoot up curio aren't funny",
