@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.classify.text import LEET_LETTERS, normalise_name
 from monitor.config import InstitutionSettings
@@ -148,6 +149,7 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=8192)  # authors post again and again; the distances are the costly part
 def lookalike_strength(identity: Identity, author: str | None) -> float:
     """How strongly ``author`` imitates the institution's names or handles (0 if it is its own)."""
     if not author or not identity.own or identity.is_own(author):
