@@ -123,6 +123,8 @@ def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
 
 RUDE_EMOJI = frozenset({"🖕"})
 LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
+HEARTS = frozenset({"❤", "💕", "💖", "💗", "🥹", "😘", "🥰"})
+LAUGH_WORDS = frozenset({"haha", "hahaha", "hahahaha", "hihi", "lol", "lmao", "xd", "grapje"})
 
 
 def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
@@ -132,14 +134,20 @@ def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
 
 
 def teasing(doc: Doc, scan: Scan, cons: Constructions) -> bool:
-    """Friends teasing each other: a laughing emoji, and affection or a reply to a friend
-    ("@sanne jij aap 😂 ... biertje morgen?"). Not when the post speaks of staff."""
-    if not doc.emojis & LAUGHING:
-        return False
-    reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+    """Friends teasing each other: affection with a laugh or a heart ("jij bent een sukkel
+    haha love you ❤️"), or a laughing emoji in a reply to a friend ("@sanne jij aap 😂 ...
+    biertje morgen?"). A mocking "lol" alone is no friendship. Not when the post speaks of
+    staff."""
     staff = any(t.startswith(("docent", "leraar", "lerares", "mentor", "teacher", "juf"))
                 for t in doc.tokens)
-    return not staff and (reply or bool(scan.of(cons.insults.affection)))
+    if staff:
+        return False
+    laughing = bool(doc.emojis & LAUGHING)
+    affection = [h for h in scan.of(cons.insults.affection) if h.text not in LAUGH_WORDS]
+    if laughing:
+        reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+        return reply or bool(affection) or any(t in LAUGH_WORDS for t in doc.tokens)
+    return bool(affection) and bool(doc.emojis & HEARTS or set(doc.tokens) & LAUGH_WORDS)
 
 
 def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:

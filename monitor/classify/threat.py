@@ -281,7 +281,7 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     ("messen slijpen bij de koksopleiding 🔪 super leuk", "die playlist is echt een bom 💣")."""
     present = [e for e in THREAT_EMOJI if e in emojis]
     tokens = frame.tokens
-    if not present or frame.judged or (friendly and len(present) == 1) or any(
+    if not present or frame.judged or frame.media or (friendly and len(present) == 1) or any(
             f.weight > 0 for f in frame.scan.of(cons.figurative)):
         return None
     people = [h for h in frame.scan.of(cons.patients) if h.weight > 0 and h.text not in cons.places]

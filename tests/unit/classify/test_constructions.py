@@ -67,6 +67,8 @@ FLAGGED = [
     ("Dreigbrief gevonden in toiletten Curio Oosterhout, school schakelt politie in", "crisis"),
     ("Gaslek bij mbo-school in Oosterhout: 600 studenten naar huis gestuurd", "crisis"),
     ("curio oosterhout docenten 🖕🖕 allemaal", "offensive"),
+    ("die gast uit m'n klas op curio is zo'n zielige loser haha niemand wil naast hem zitten",
+     "offensive"),
     ("the janitor at #curio humiliates students in front of the class", "complaint"),
     ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
      "complaint"),
@@ -80,6 +82,9 @@ CLEAN = [
     # a cry of joy; a negated subject; jokes judged
     "holy shit, ik ben geslaagd bij Curio!",
     "ik ga dood van het lachen om die presentatie op curio 😂",
+    "@bram_x jij bent echt een sukkel haha love you mattie ❤️ tot morgen op curio",
+    "ik was de imposter en heb iedereen vermoord haha 🔪 among us avond met de klas van curio",
+    "film gezien over een schietpartij op een amerikaanse school, daarna besproken op curio",
     "Gaslek bij een basisschool in Tilburg, leerlingen naar huis",
     "fuck yes, got my diploma at Curio 🎓",
     "geen enkele student van curio zou de docent ooit willen neersteken",
