@@ -11,7 +11,7 @@ from monitor.classify.hostile import hostile_signals, unquoted_tokens
 from monitor.classify.identity import lookalike_strength
 from monitor.classify.insults import insult_hits
 from monitor.classify.lexicon import Lexicon
-from monitor.classify.matcher import Hit
+from monitor.classify.matcher import Hit, unmasked_hits
 from monitor.classify.problems import problem_cues
 from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
@@ -100,7 +100,7 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
-    hits += _masked_curses(scan.tokens, lex)
+    hits += unmasked_hits(lex.terms["offensive"], scan.tokens)  # "f*ck", "k*nkerschool"
     if RUDE_EMOJI & doc.emojis:  # "curio staff 🖕🖕🖕"
         hits.append(Hit(0, "".join(sorted(RUDE_EMOJI & doc.emojis)), 0.7))
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
@@ -109,16 +109,6 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     if teased:
         return None
     return lexical_signal("offensive", hits, lang)
-
-
-def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
-    """Curses with a star for a letter: "f*ck", "k*nkerschool", "sh*thead"."""
-    offensive, hits = lex.terms["offensive"], []
-    for i, tok in enumerate(tokens):
-        found = offensive.unmask(tok) if "*" in tok else None
-        if found is not None:
-            hits.append(Hit(i, tok, found[1]))
-    return hits
 
 
 RUDE_EMOJI = frozenset({"🖕"})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor.classify import ClassifierContext, classify
+from monitor.classify.matcher import MAX_STARRED, unmasked_hits
 from monitor.classify.text import prepare
 from monitor.config import parse_settings
 from monitor.models import Severity
@@ -173,3 +174,13 @@ def test_a_starred_word_stands_for_a_listed_word_only() -> None:
     assert offensive.unmask("k*nkerschool") is not None
     assert offensive.unmask("b*ek") is None  # "boek", "beek": nothing listed
     assert offensive.unmask("*") is None
+
+
+def test_a_post_full_of_stars_weighs_only_a_few_distinct_starred_words() -> None:
+    offensive = CONTEXT.lexicons["nl"].terms["offensive"]
+    distinct = ["k*t", "f*ck", "sh*t", "k*nker", "t*ring", "t*fus", "l*l", "k*tje", "h*er", "kl*te"]
+    hits = unmasked_hits(offensive, [*distinct, "k*t"])
+    assert len({h.text for h in hits}) <= MAX_STARRED
+    assert [h.text for h in hits][-1] == "k*t"  # a word already weighed still counts again
+    hostile = "curio " + " ".join(f"k*n{i}k*r" for i in range(4000))
+    assert classify(make_mention(hostile), CONTEXT).severity is not None
