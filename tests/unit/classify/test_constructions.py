@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from monitor.classify import ClassifierContext, classify
+from monitor.classify.frames import Frame
 from monitor.classify.matcher import MAX_STARRED, unmasked_hits
+from monitor.classify.threat import MAX_CANDIDATES, violent_acts
 from monitor.classify.text import prepare
 from monitor.config import parse_settings
 from monitor.models import Severity
@@ -184,3 +186,12 @@ def test_a_post_full_of_stars_weighs_only_a_few_distinct_starred_words() -> None
     assert [h.text for h in hits][-1] == "k*t"  # a word already weighed still counts again
     hostile = "curio " + " ".join(f"k*n{i}k*r" for i in range(4000))
     assert classify(make_mention(hostile), CONTEXT).severity is not None
+
+
+def test_a_post_full_of_threats_reads_only_its_first_candidates() -> None:
+    from_text = "curio " + "ik ga je vermoorden " * 900
+    cons = CONTEXT.constructions["nl"]
+    tokens = prepare(from_text).tokens
+    frame = Frame.of(CONTEXT.indexes["nl"].scan(tokens), cons)
+    assert len(violent_acts(cons, frame)) == MAX_CANDIDATES
+    assert classify(make_mention(from_text[:20_000]), CONTEXT).severity is Severity.URGENT
