@@ -12,8 +12,8 @@ import pytest
 from monitor.classify import ClassifierContext, classify
 from monitor.classify.frames import Frame
 from monitor.classify.matcher import MAX_STARRED, unmasked_hits
-from monitor.classify.threat import MAX_CANDIDATES, violent_acts
 from monitor.classify.text import prepare
+from monitor.classify.threat import MAX_CANDIDATES, violent_acts
 from monitor.config import parse_settings
 from monitor.models import Severity
 from tests.unit.classify.conftest import make_mention
