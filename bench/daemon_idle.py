@@ -166,9 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                 [["RSS (MiB)", round(figures.rss_mb, 1)], ["CPU (%)", round(figures.cpu_pct, 3)],
                  ["CPU seconds in window", round(figures.cpu_seconds, 3)],
                  ["window (s)", round(figures.seconds, 1)], ["threads", figures.threads]])
-    missed = print_targets([
-        Target("idle RSS (MiB)", figures.rss_mb, RSS_LIMIT_MB),
-        Target("idle CPU (%)", figures.cpu_pct, CPU_LIMIT_PCT),
+    missed = print_targets([  # a MISS is a figure to read; only --strict makes it a failure
+        Target("idle RSS (MiB)", figures.rss_mb, RSS_LIMIT_MB),  # (on a busy machine the CPU
+        Target("idle CPU (%)", figures.cpu_pct, CPU_LIMIT_PCT),  # share is the machine's, too)
     ])
     return 1 if missed and args.strict else 0
 

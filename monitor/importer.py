@@ -68,7 +68,7 @@ def import_stream(store: Store, stream: IO[bytes], *, batch_size: int = 5000,
                 report.note(item.number, "accepted after cleaning: " + "; ".join(item.warnings))
         else:
             report.rejected += 1
-            report.note(*item)
+            report.note(item.number, item.reason)
         if len(batch) >= batch_size:
             _flush(store, batch, report, progress, stream, intake)
     _flush(store, batch, report, progress, stream, intake)
@@ -81,8 +81,8 @@ def compact_after_import(store: Store, new: int) -> None:
     """Tidy the search structures after an import: fully when the import is a large part of the
     table (bulk loads: SQLite merges its full-text index, PostgreSQL rewrites the table in time
     order), else (SQLite only) a proportional amount of incremental merging."""
-    from monitor.search import compact_index
     from monitor.store.mentions import count
+    from monitor.store.search import compact_index
 
     with store.transaction() as conn:
         large = new * 4 >= count(conn)

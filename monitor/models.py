@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,22 @@ class Severity(StrEnum):
 
 
 _SEVERITY_RANK = {Severity.NONE: 0, Severity.INFO: 1, Severity.ATTENTION: 2, Severity.URGENT: 3}
+
+
+class TriageStatus(StrEnum):
+    """M&C's judgement of a mention. A mention is *open* until its latest triage closes it."""
+
+    RELEVANT = "relevant"
+    NOT_RELEVANT = "not-relevant"
+    HANDLED = "handled"
+
+    @property
+    def closes(self) -> bool:
+        return self is not TriageStatus.RELEVANT
+
+
+# What a search may ask of the triage: open (not closed), never triaged, or a latest status.
+TRIAGE_FILTERS = ("open", "untriaged", *(s.value for s in TriageStatus))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +103,6 @@ class Verdict:
         return self.severity is not Severity.NONE
 
 
-NO_VERDICT = Verdict(severity=Severity.NONE, score=0.0)
-
-
 @dataclass(frozen=True, slots=True)
 class StoredMention:
     """A mention as read back from storage, with its database id and latest verdict."""
@@ -108,7 +121,7 @@ class TriageEntry:
     """One triage action on a mention."""
 
     mention_id: int
-    status: str  # "relevant", "not-relevant", "handled"
+    status: str  # a TriageStatus value
     actor: str
     at: datetime
     note: str | None = None
@@ -120,3 +133,31 @@ class InsertResult:
 
     new_ids: tuple[int, ...]
     duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class Spike:
+    """A burst of mentions found by the classifier's spike detector."""
+
+    id: int
+    window_start: datetime
+    window_end: datetime
+    count: int
+    baseline: float
+    top_terms: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def utc_from_iso(value: str) -> datetime:
+    """An ISO 8601 date-time as timezone-aware UTC; no zone means UTC. Raises ``ValueError``.
+
+    The one parser of time stamps from sources and input files (``Z`` and ``z`` included).
+    """
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:  # year 1 at +14:00 is before year 1 UTC
+        raise ValueError(f"out of range: {value[:40]!r}") from None

@@ -21,31 +21,21 @@ if TYPE_CHECKING:
 
 def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True
                           ) -> Settings:
-    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]`` and
-    (unless ``connectors`` is false) every connector's ``options``. Every command, ``doctor`` and
-    a reload load the config this way, so a typo is one line of error at once, not a failing job
-    later. Commands that never run a connector (search, show, triage, ...) skip building them,
-    which would cost them a third of a second of start-up."""
+    """``load_settings`` (which validates every section, ``[classifier]`` included) plus, unless
+    ``connectors`` is false, every connector's ``options``, whose rules live with their code.
+    Every command, ``doctor`` and a reload load the config this way, so a typo is one line of
+    error at once, not a failing job later. Commands that never run a connector (search, show,
+    triage, ...) skip building them, which would cost them a third of a second of start-up."""
     settings = load_settings(path)
     if connectors:
         check_parts(settings)
-    else:
-        check_classifier(settings)
     return settings
 
 
 def check_parts(settings: Settings) -> None:
-    """Validate ``[classifier]`` and the options of every connector (enabled or not).
-    Raises ``ConfigError`` naming the key."""
-    check_classifier(settings)
+    """Validate the options of every connector (enabled or not). Raises ``ConfigError`` naming
+    the key."""
     build_sources(settings, settings.connectors)
-
-
-def check_classifier(settings: Settings) -> None:
-    """Validate ``[classifier]``; raises ``ConfigError`` naming the key."""
-    from monitor.classify.settings import ClassifierSettings
-
-    ClassifierSettings.from_mapping(settings.classifier)
 
 
 def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
@@ -77,10 +67,10 @@ def build_matcher(settings: Settings) -> Matcher:
 
 def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
     """Rules from config, plus the active learned model when the store has one (and it is on)."""
-    from monitor.classify import ClassifierContext, ClassifierSettings, classify
+    from monitor.classify import ClassifierContext, classify
     from monitor.pipeline import Classifier
 
-    use_model = ClassifierSettings.from_mapping(settings.classifier).model.enabled
+    use_model = settings.classifier.model.enabled
     loaded = active_model(store) if store is not None and use_model else None
     model, version = loaded if loaded else (None, "rules")
     context = ClassifierContext.from_settings(settings, model=model)

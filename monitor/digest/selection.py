@@ -37,11 +37,10 @@ from monitor.digest.model import (
     ItemSection,
     Section,
     SourceHealth,
-    Spike,
     SpikeSection,
 )
 from monitor.digest.text import alias_pattern, excerpt, one_line, safe_href
-from monitor.models import Severity, StoredMention
+from monitor.models import Severity, Spike, StoredMention
 from monitor.store import digests as db
 from monitor.store.reading import stored_mentions
 

@@ -15,7 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from monitor.db import mentions
+from monitor.matching import canonical_url, cluster_fingerprint, strip_tracking
 from monitor.models import InsertResult, Mention
+from monitor.store.minimise import minimise_extra
 
 SORT_SHIFT = 20
 SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
@@ -103,8 +105,6 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
            max_age: timedelta | None = None) -> dict[str, Any]:
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
     ``stale`` when it was published more than ``max_age`` before now, its first sight."""
-    from monitor.matching import canonical_url
-
     row = _cleaned_fields(mention, collected_at, keep_fields)
     url, text, published = row["url"], row["text"], row["published_at"]
     return {
@@ -112,15 +112,13 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "stale": max_age is not None and published < collected_at - max_age,
         "sort_key": sort_key_for(published, row["source"], row["external_id"]),
         "canonical_url": canonical_url(url) if url else None,
-        "fingerprint": content_fingerprint(text or mention.title or ""),
+        "fingerprint": cluster_fingerprint(text or mention.title or ""),
     }
 
 
 def _cleaned_fields(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...]
                     ) -> dict[str, Any]:
     """The row's columns that hold the mention itself, cleaned and capped as stored."""
-    from monitor.matching import strip_tracking
-
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
@@ -171,28 +169,9 @@ def keys_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str
                                     .where(c.id.in_(list(ids[start:start + KEY_LOOKUP_SLICE]))))}
 
 
-MIN_FINGERPRINT_WORDS = 5
-
-
-def content_fingerprint(text: str) -> str | None:
-    """The near-duplicate fingerprint, or ``None`` for texts too short to say anything.
-
-    Equal to ``matching.fingerprint(text)``, which would normalise the text a second time
-    (normalising is idempotent but is most of the per-row cost of an insert).
-    """
-    from monitor.matching import normalise_for_fingerprint
-
-    normal = normalise_for_fingerprint(text)
-    if normal.count(" ") + 1 < MIN_FINGERPRINT_WORDS:
-        return None
-    return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
-
-
 def _json_safe_extra(extra: Any, keep_fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """Data minimisation: only the fields Signaleer uses (engagement counts, outlet) and the
     configured ``retention.keep_fields`` are stored; the matched alias has its own column."""
-    from monitor.privacy.minimise import minimise_extra
-
     kept = minimise_extra(extra, keep_fields)
     kept.pop("matched_alias", None)
     return {k: clean(v) if isinstance(v, str) else v for k, v in kept.items()} or None
