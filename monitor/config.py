@@ -1,6 +1,8 @@
 """Load ``signaleer.toml`` into validated, frozen settings.
 
-Config is found via ``--config FILE``, then ``$SIGNALEER_CONFIG``, then the user config dir.
+Config is found via ``--config FILE``, then ``$SIGNALEER_CONFIG``, then the user config dir, then
+``/etc/signaleer/signaleer.toml``. The documented example ships in the package (``signaleer config
+example``); its one copy is the repository's ``config.example.toml``.
 Every error is a :class:`ConfigError` whose one-line message names the key and the bad value.
 Secrets are never read from the file itself: only from ``SIGNALEER_*`` variables or ``*_file`` keys.
 """
@@ -11,6 +13,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -33,6 +36,13 @@ from monitor.redaction import remember_secret
 
 CONFIG_ENV = "SIGNALEER_CONFIG"
 DATABASE_ENV = "SIGNALEER_DATABASE_URL"
+SYSTEM_CONFIG = Path("/etc/signaleer/signaleer.toml")
+EXAMPLE_CONFIG = "config.example.toml"  # package data of ``monitor``; a link to the repository's
+
+
+def example_config() -> str:
+    """The documented example configuration, as shipped in the package."""
+    return resources.files("monitor").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
 
 
 def default_config_path() -> Path:
@@ -149,14 +159,17 @@ _TOP_KEYS = {
 
 
 def locate_config(explicit: str | os.PathLike[str] | None) -> Path | None:
-    """``--config``, then ``$SIGNALEER_CONFIG``, then the default path; ``None`` if none exists."""
+    """``--config``, then ``$SIGNALEER_CONFIG``, then the user's config, then the system-wide one
+    (:data:`SYSTEM_CONFIG`); ``None`` if none exists."""
     if explicit:
         return Path(explicit)
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    default = default_config_path()
-    return default if default.exists() else None
+    for candidate in (default_config_path(), SYSTEM_CONFIG):
+        if candidate.exists():
+            return candidate
+    return None
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:

@@ -19,6 +19,7 @@ from monitor.redaction import redact
 
 # command name -> "module:attribute" (a click.Command). Add new commands here.
 COMMANDS: dict[str, str] = {
+    "config": "monitor.cli.config_cmd:config",
     "db": "monitor.cli.db_cmd:db",
     "import": "monitor.cli.import_cmd:import_cmd",
     "search": "monitor.cli.search_cmd:search",
@@ -57,7 +58,8 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="signaleer")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Config file (default: $SIGNALEER_CONFIG, then the user config dir).")
+              help="Config file (default: $SIGNALEER_CONFIG, then the user config dir, then "
+                   "/etc/signaleer/signaleer.toml).")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
               help="Log line format on stderr.")
