@@ -10,6 +10,7 @@ Secrets are never read from the file itself: only from ``SIGNALEER_*`` variables
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -134,6 +135,19 @@ class RetentionSettings:
     pseudonym_key: str | None = field(default=None, repr=False)
 
 
+# "mailto:mc@school.example" or "https://school.example/about-signaleer": a printable ASCII word
+# that fits in a User-Agent comment (no spaces, parentheses, quotes or semicolons).
+_CONTACT = re.compile(r"(mailto:[^\s@()<>;\\\"]+@[^\s@()<>;\\\"]+\.[^\s@()<>;\\\"]+"
+                      r"|https?://[^\s()<>;\\\"]+\.[^\s()<>;\\\"]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """What every request of the connectors says about us."""
+
+    contact: str | None = None  # added to the User-Agent: feeds and APIs ask for a way to reach you
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     institution: InstitutionSettings
@@ -143,6 +157,7 @@ class Settings:
     connectors: tuple[ConnectorSettings, ...]
     classifier: Mapping[str, Any]
     retention: RetentionSettings
+    http: HttpSettings = HttpSettings()
     source: Path | None = None
 
     def connector(self, name: str) -> ConnectorSettings:
@@ -154,7 +169,7 @@ class Settings:
 
 
 _TOP_KEYS = {
-    "institution", "database", "digest", "smtp", "connectors", "classifier", "retention",
+    "institution", "database", "digest", "smtp", "connectors", "classifier", "retention", "http",
 }
 
 
@@ -200,6 +215,7 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         connectors=connectors,
         classifier=opt_table(raw, "classifier"),
         retention=_retention(opt_table(raw, "retention"), base),
+        http=_http(opt_table(raw, "http")),
         source=source,
     )
 
@@ -292,6 +308,15 @@ def _smtp(t: Mapping[str, Any], base: Path) -> SmtpSettings:
         timeout=opt_int(t, "smtp.timeout", 30, minimum=1),
         ca_file=opt_str(t, "smtp.ca_file", "") or None,
     )
+
+
+def _http(t: Mapping[str, Any]) -> HttpSettings:
+    check_keys(t, {"contact"}, "http")
+    contact = opt_str(t, "http.contact", "").strip()
+    if contact and (not contact.isascii() or not _CONTACT.fullmatch(contact)):
+        raise ConfigError(f"http.contact: expected 'mailto:you@example.org' or an https:// URL, "
+                          f"got {contact!r}")
+    return HttpSettings(contact=contact or None)
 
 
 def _retention(t: Mapping[str, Any], base: Path) -> RetentionSettings:

@@ -61,7 +61,9 @@ def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
 def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> list[Source]:
     from connectors.base import load_connector
 
-    return [load_connector(c, settings.institution) for c in chosen]  # type: ignore[misc]
+    contact = settings.http.contact
+    return [load_connector(c, settings.institution, contact=contact)  # type: ignore[misc]
+            for c in chosen]
 
 
 def max_ages(settings: Settings) -> dict[str, timedelta]:
