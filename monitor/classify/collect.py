@@ -37,6 +37,7 @@ from monitor.classify.signals_meta import (
     student_media_signal,
 )
 from monitor.classify.text import Doc
+from monitor.classify.threat import disavows_violence
 from monitor.models import Mention
 
 
@@ -52,13 +53,16 @@ def _media(doc: Doc, scan: Scan, lex: Lexicon, mention: Mention, urls: Sequence[
 
 
 def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
-          ctx: ClassifierContext, named: bool) -> tuple[list[Signal | None], bool]:
+          ctx: ClassifierContext, named: bool,
+          disavowal: bool) -> tuple[list[Signal | None], bool]:
     """Complaint, praise and question: they depend on each other (sarcasm, suppression).
-    A post that only says something is never acceptable is counter-speech, not a complaint:
-    its negative words do not count. Also says whether the post is glad (friendly)."""
+    A post that only says something is never acceptable is counter-speech, not a complaint,
+    and a post that denies violence answers a fear: their negative words do not count. Also
+    says whether the post is glad (friendly)."""
     t, lang, cs = doc.tokens, ctx.language, ctx.settings
     s_hits = sentiment_hits(scan.of(lex.sentiment), lex)
-    words = affirmed(scan.of(lex.terms["complaint"]), t, lex)
+    quiet = frame.normative or frame.counter or disavowal  # anger at speakers, or at a fear
+    words = [] if quiet else affirmed(scan.of(lex.terms["complaint"]), t, lex)
     problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
                                                        cons.complaints)
     sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
@@ -67,7 +71,7 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
     if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
         problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
-    negative_at = -2.0 if frame.normative else cs.negative_sentiment
+    negative_at = -2.0 if quiet else cs.negative_sentiment
     complaint = complaint_signal(words + problems, sentiment, sarcasm, negative_at, lang)
     if complaint is not None and complaint.strength >= cs.category_threshold:
         return [complaint], False
@@ -77,10 +81,10 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     return [complaint, praise, question_signal(doc, lex, topics, named, lang, scan)], glad
 
 
-def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
-    """Crisis words, unless the post only says such things are never acceptable, or the word
-    is negated in its clause, denied, or the topic of a film or drill."""
-    if frame.normative and not frame.reported:
+def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str, disavowal: bool) -> Signal | None:
+    """Crisis words, unless the post only says such things are never acceptable or denies
+    violence, or the word is negated in its clause, denied, or the topic of a film or drill."""
+    if (frame.normative or frame.counter or disavowal) and not frame.reported:
         return None
     hits = [h for h in affirmed(frame.scan.of(lex.terms["crisis"]), doc.tokens, lex)
             if not frame.negated(frame.clauses.around(h.pos)[0], h.pos) and not frame.not_real(h.pos)]
@@ -153,10 +157,11 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(scan, cons)
-    tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named)
+    disavowal = disavows_violence(cons, frame)
+    tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named, disavowal)
     teased = teasing(doc, scan, cons)
     signals = [
-        _crisis(doc, lex, frame, lang),
+        _crisis(doc, lex, frame, lang, disavowal),
         _offensive(doc, lex, cons, frame, lang, friendly, teased),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),

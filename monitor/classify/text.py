@@ -67,6 +67,14 @@ _LEET = re.compile(r"(?<=[a-z])[013457$]+(?=[a-z])")  # not "@": e-mail addresse
 _LEET_AT = re.compile(r"(?<=[a-z])@(?=[a-z]+(?:[\s,!?;:]|$))")  # "k@nker", but not "x@curio.nl"
 
 
+_SPACED = re.compile(r"(?<!\w)(?:[a-z] ){2,}[a-z](?!\w)")  # "k i l l", "d o c e n t"
+
+
+def _unspaced(lower: str) -> str:
+    """Words spelled out letter by letter to slip past filters, joined again."""
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), lower) if " " in lower else lower
+
+
 def _unleet(lower: str) -> str:
     """``k4nker`` -> ``kanker``, ``cur1o`` -> ``curio``: digits standing for letters inside a word
     (not "3a", "c1.07" or "2x", where a digit starts or ends the word)."""
@@ -82,7 +90,7 @@ def prepare(text: str, title: str | None = None) -> Doc:
     raw = f"{title[:MAX_CHARS]}. {text[:MAX_CHARS]}" if title else text[:MAX_CHARS]
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
-    lower = _unleet(_fold(without_urls))
+    lower = _unspaced(_unleet(_fold(without_urls)))
     tokens = tuple(_clean(t) for t in _TOKEN.findall(lower))
     return Doc(
         raw=raw,

@@ -84,12 +84,15 @@ def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -
 
 def _by_speaker(tokens: Sequence[str], cons: Constructions, start: int, act: Hit) -> bool:
     """The writer does the act: the nearest subject before it is "ik"/"we", not "hij"/"they",
-    or "ik" follows the verb ("morgen steek ik hem neer")."""
+    "ik" follows the verb ("morgen steek ik hem neer"), or the clause opens with a first-person
+    verb and no subject ("ga die docent slaan")."""
     for j in range(act.pos - 1, start - 1, -1):
         if tokens[j] in cons.speaker:
             return True
         if tokens[j] in cons.others:
             break
+    if start < act.pos and tokens[start] in cons.dropped_subject:
+        return True
     return any(tokens[j] in cons.speaker for j in range(act.pos + 1, min(len(tokens), act.pos + 3)))
 
 
@@ -186,6 +189,45 @@ def _doomed(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
+def _received_harm(cons: Constructions, frame: Frame, groups: Sequence[Hit]) -> list[Finding]:
+    """Harm someone will get: "die docent krijgt morgen een klap", "that ref is getting his
+    skull caved in", "he deserves a bullet". The one who gets it stands before the verb."""
+    tokens, found = frame.tokens, []
+    for verb in frame.scan.of(cons.receiving):
+        start, end = frame.clauses.around(verb.pos)
+        after = verb.pos + verb.length
+        harm = next((h for h in frame.scan.within(cons.harms, after, min(end, after + 5))), None)
+        if harm is None or harm.weight <= 0 or frame.reported:
+            continue
+        if any(tokens[j] in cons.harmless_objects for j in range(harm.pos + harm.length, end)):
+            continue  # "getting killed by homework"
+        patient, group = _patient(frame, cons, max(start, verb.pos - 6), verb.pos, groups)
+        if patient <= 0 and not _roles(tokens, start, verb.pos, cons.addressee | cons.others):
+            continue
+        if frame.negated(start, harm.pos) or frame.talked_about(start, verb.pos) or \
+                frame.not_real(verb.pos):
+            continue
+        found.append(Finding("threat_implicit", verb.weight * harm.weight,
+                             f"{verb.text} … {harm.text}", verb.pos, group))
+    return found
+
+
+def _place_doom(cons: Constructions, frame: Frame, named: bool) -> list[Finding]:
+    """A building or the institution foretold to explode or burn: "curio gaat morgen
+    ontploffen", "that whole school should burn"; not negated, reported or in a film."""
+    tokens, found = frame.tokens, []
+    for doom in frame.scan.of(cons.place_doom):
+        start, _ = frame.clauses.around(doom.pos)
+        lo = max(start, doom.pos - 6)
+        place = _roles(tokens, lo, doom.pos, cons.places) or (named and lo == start)
+        wish = _roles(tokens, lo, doom.pos, cons.intent | cons.incitement)
+        if not (place and wish) or frame.reported or frame.negated(lo, doom.pos):
+            continue
+        if not frame.talked_about(start, doom.pos) and not frame.not_real(doom.pos):
+            found.append(Finding("threat_implicit", 0.8, f"{tokens[lo]} … {doom.text}", doom.pos))
+    return found
+
+
 def _whereabouts(cons: Constructions, frame: Frame) -> list[Finding]:
     """Knowing where someone lives or goes: "ik weet hoe laat hij thuiskomt"."""
     tokens, found = frame.tokens, []
@@ -244,6 +286,19 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     return Finding("threat_emoji", strength, "".join(present), 0)
 
 
+def disavows_violence(cons: Constructions, frame: Frame) -> bool:
+    """The writer denies a violent act or a weapon ("ik zou nooit iemand iets aandoen", "no
+    i'm not bringing a knife"): the post answers a fear, and its anger is not a complaint."""
+    if not (frame.negations or frame.denial_starts or frame.media):
+        return False
+    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0)]
+    for act in acts:
+        start, _ = frame.clauses.around(act.pos)
+        if frame.negated(max(start, act.pos - 6), act.pos + act.length) or frame.not_real(act.pos):
+            return True
+    return False
+
+
 def find_threats(emojis: frozenset[str], cons: Constructions, frame: Frame,
                  groups: Sequence[Hit], *, named: bool, friendly: bool = False) -> list[Finding]:
     """Every threat the writer makes, strongest first."""
@@ -252,6 +307,7 @@ def find_threats(emojis: frozenset[str], cons: Constructions, frame: Frame,
     found += _harm_threats(cons, frame)
     found += _weapon_threats(cons, frame, named)
     found += _doomed(cons, frame) + _whereabouts(cons, frame)
+    found += _received_harm(cons, frame, groups) + _place_doom(cons, frame, named)
     emoji = _emoji_threat(emojis, cons, frame, named=named, friendly=friendly)
     if emoji is not None:
         found.append(emoji)

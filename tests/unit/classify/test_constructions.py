@@ -42,11 +42,35 @@ FLAGGED = [
     ("De wifi op Curio Breda werkt weer niet, derde keer deze week", "complaint"),
     ("niet dat ik wil klagen maar het rooster van Curio is alweer veranderd", "complaint"),
     ("waarom reageert er niemand bij curio?? ik heb al 5 keer gemaild!!", "complaint"),
+    # harm someone will get, warnings, a building foretold to burn, the subject left out
+    ("die conciërge van curio krijgt morgen een kopstoot van me", "threat"),
+    ("that teacher at curio is getting a beating after class", "threat"),
+    ("die mentor van curio moet vanaf nu goed achterom kijken", "threat"),
+    ("the staff at curio better watch their backs", "threat"),
+    ("dat hele gebouw van curio mag branden", "threat"),
+    ("curio's main building is gonna blow up on monday", "threat"),
+    ("ga die mentor van curio morgen slaan", "threat"),
+    ("ik ga die l e r a a r van curio n e e r s t e k e n", "threat"),
+    # a group reduced to a trait, said as fact
+    ("vrouwen kunnen geen techniek, wat doen die meiden bij curio", "hate"),
+    ("moslims kunnen nou eenmaal niet integreren, zie curio", "hate"),
+    ("disabled students at curio are a drain on society", "hate"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
+    # denying violence answers a fear: its anger is no complaint, its knife no crisis
+    "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
+    "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
+    # counter-speech: a verdict on what others say about a group
+    "die reacties onder het bericht van curio over vluchtelingen zijn echt schandalig",
+    "people typing monkey emojis under curio's video: that's racism, plain and simple",
+    "Student van Curio kreeg een klap van een medestudent, politie onderzoekt het",
+    "mijn klasgenoot van curio heeft echt een klap van de molen gehad 😂",
+    "je krijgt een 10 van mij voor die presentatie op curio",
+    "de docent van curio zegt dat het gebouw niet gaat branden, het is een oefening",
+    "ik ga die bal zo hard slaan op de training van curio",
     "Moslims zijn geen ongedierte, Curio",
     "die toets op curio heeft me afgemaakt",
     "Ik ga mijn opleiding bij Curio afmaken en daarna naar het hbo",
