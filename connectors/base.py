@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -127,7 +127,7 @@ def load_connector(
 class Options:
     """Typed access to one connector's ``options`` table; errors name the full key."""
 
-    def __init__(self, name: str, raw: Mapping[str, Any], allowed: set[str]) -> None:
+    def __init__(self, name: str, raw: Mapping[str, Any], allowed: Iterable[str]) -> None:
         self.name = name
         self.raw = raw
         self.where = f"connectors.{name}.options"

@@ -99,7 +99,7 @@ class _BoundedSession(requests.Session):
         self.policy = policy
         self.max_redirects = policy.max_redirects
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any,  # type: ignore[override]
+    def request(self, method: str, url: str | bytes, *args: Any,
                 **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.policy.timeout)
         kwargs["stream"] = True

@@ -14,6 +14,7 @@ from monitor.config import ConnectorSettings, Settings, load_settings
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
+    from monitor.classify.model import TrainedModel
     from monitor.matching import Matcher
     from monitor.pipeline import Classifier, Source
     from monitor.store import Store
@@ -62,8 +63,7 @@ def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> li
     from connectors.base import load_connector
 
     contact = settings.http.contact
-    return [load_connector(c, settings.institution, contact=contact)  # type: ignore[misc]
-            for c in chosen]
+    return [load_connector(c, settings.institution, contact=contact) for c in chosen]
 
 
 def max_ages(settings: Settings) -> dict[str, timedelta]:
@@ -89,7 +89,7 @@ def build_classifier(settings: Settings, store: Store | None = None) -> Classifi
     return Classifier(lambda mention: classify(mention, context), version)
 
 
-def active_model(store: Store) -> tuple[object, str] | None:
+def active_model(store: Store) -> tuple[TrainedModel, str] | None:
     """The active learned model and its version label, if any."""
     from monitor.classify.model import TrainedModel
     from monitor.store.models import active_model as stored_active_model

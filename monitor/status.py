@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select, text
 
 from monitor.config import ConnectorSettings, Settings
-from monitor.db import connector_runs, digests, mentions, sqlite_path, verdicts
+from monitor.db import connector_runs, mentions, sqlite_path, verdicts
 from monitor.service.jobs import next_collect_at
 from monitor.store import Store, safe_url
+from monitor.store.digests import list_digests
 from monitor.store.state import SourceHealth, all_states, items_since
 from monitor.store.triage import is_open
 
@@ -150,21 +151,11 @@ def health(conf: ConnectorSettings, state: SourceHealth | None, first_run: datet
 
 
 def latest_digest(conn: Connection) -> DigestLine | None:
-    try:
-        from monitor.store.digests import list_digests
-    except ImportError:
-        list_digests = None
-    if list_digests is not None:
-        found = list_digests(conn, limit=1)
-        if not found:
-            return None
-        r = found[0]
-        return DigestLine(r.digest_date, r.status, r.sent_at, r.attempts, r.item_count, r.last_error)
-    row = conn.execute(select(digests).order_by(digests.c.digest_date.desc(), digests.c.id.desc())
-                       .limit(1)).first()
-    if row is None:
+    found = list_digests(conn, limit=1)
+    if not found:
         return None
-    return DigestLine(row.digest_date, row.status, row.sent_at, row.attempts or 0, 0, row.last_error)
+    r = found[0]
+    return DigestLine(r.digest_date, r.status, r.sent_at, r.attempts, r.item_count, r.last_error)
 
 
 def database_line(conn: Connection, url: str) -> DatabaseLine:
