@@ -50,7 +50,8 @@ def podman() -> Iterator[tuple[list[str], str]]:
     cmd, name = podman_command(), f"sgn-test-{uuid.uuid4().hex[:8]}"
     yield cmd, name
     for what in (["rm", "-f", name], ["volume", "rm", "-f", f"{name}-state"],
-                 ["rmi", "-f", f"localhost/{name}"]):
+                 ["rmi", "-f", f"localhost/{name}"],
+                 ["image", "prune", "-f", "--filter", "label=org.signaleer.stage=build"]):
         subprocess.run([*cmd, *what], capture_output=True, timeout=120)
 
 
