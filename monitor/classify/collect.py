@@ -65,10 +65,12 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     words = [] if quiet else affirmed(scan.of(lex.terms["complaint"]), t, lex)
     problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
                                                        cons.complaints)
-    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
+    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    if thanks:  # "holy shit, ik ben geslaagd!": a curse as a cry of joy carries no sentiment
+        s_hits = [h for h in s_hits if h.weight > 0 or h.text not in cons.insults.interjections]
+    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan, thanks)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
     if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
         problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
     negative_at = -2.0 if quiet else cs.negative_sentiment
@@ -98,6 +100,9 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
+    hits += _masked_curses(scan.tokens, lex)
+    if RUDE_EMOJI & doc.emojis:  # "curio staff 🖕🖕🖕"
+        hits.append(Hit(0, "".join(sorted(RUDE_EMOJI & doc.emojis)), 0.7))
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
     if not hits or (friendly and all(h.text in cons.insults.interjections for h in hits)):
         return None
@@ -106,6 +111,17 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
+def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
+    """Curses with a star for a letter: "f*ck", "k*nkerschool", "sh*thead"."""
+    offensive, hits = lex.terms["offensive"], []
+    for i, tok in enumerate(tokens):
+        found = offensive.unmask(tok) if "*" in tok else None
+        if found is not None:
+            hits.append(Hit(i, tok, found[1]))
+    return hits
+
+
+RUDE_EMOJI = frozenset({"🖕"})
 LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
 
 
@@ -133,16 +149,29 @@ def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
     return any(frame.negated(max(0, i - 4), i + 3) for i in positions)
 
 
-def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signal | None:
+def _content_words(drivers: Sequence[str], function_words: frozenset[str],
+                   ctx: ClassifierContext) -> list[str]:
+    """The drivers that say something: not only function words or the institution's names
+    ("die", "ga", "curio" can tip a short post, but they are no evidence)."""
+    return [d for d in drivers if any(
+        w not in function_words and ctx.identity.names_in(w) == (None, None)
+        for w in d.split())]
+
+
+def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
+             function_words: frozenset[str]) -> Signal | None:
     """The learned model's opinion that the post is abusive, with the words that drove it.
-    Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent. Like
-    the rules it ignores what a post quotes to criticise, and posts that only set a norm."""
+    Only from ``learned_at`` on, only when content words drove it, and only ever as
+    "offensive": never a route to urgent. Like the rules it ignores what a post quotes to
+    criticise, and posts that only set a norm."""
     model, at = ctx.learned, ctx.settings.learned_at
-    if model is None or frame.normative:
+    if model is None or frame.normative or frame.counter:
         return None
     tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
     abuse = model.score(tokens, explain_at=at)["abuse"]
     if abuse.probability < at or _negated_drivers(abuse.drivers, frame):
+        return None
+    if not _content_words(abuse.drivers, function_words, ctx):
         return None
     strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
     term = "', '".join(abuse.drivers) or "…"
@@ -176,5 +205,9 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     ]
     if not any(s is not None and s.category in ATTENTION_CATEGORIES
                and s.strength >= cs.category_threshold for s in signals) and not teased:
-        signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
+        # a second opinion where rules see none
+        function_words = lex.stopwords | cons.speaker | cons.addressee | cons.others | cons.intent
+        if friendly:  # "fuck yes, diploma!": a glad curse is no evidence either
+            function_words |= cons.insults.interjections
+        signals.append(_learned(doc, ctx, frame, lang, function_words))
     return merged(signals)

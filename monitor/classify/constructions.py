@@ -74,6 +74,7 @@ class Constructions:
     derogatory: TermMatcher
     generalisers: TermMatcher
     slurs: TermMatcher
+    codes: TermMatcher  # hate's code words: "omvolking", "remigratie", "1488"
     complaints: ComplaintCues
     insults: InsultCues
 
@@ -110,7 +111,7 @@ _PHRASES = {
     "frames": ("topics", "relayed", "judgement", "hate_words", "norms", "denials", "defiance",
                "media_topics"),
     "hate": ("groups", "copulas", "dehumanising", "hostility", "exclusion", "derogatory",
-             "generalisers", "slurs"),
+             "generalisers", "slurs", "codes"),
 }
 
 

@@ -128,6 +128,14 @@ def _first_intent(tokens: Sequence[str], cons: Constructions, start: int, end: i
     return next((j for j in range(start, end) if tokens[j] in cons.intent), start)
 
 
+def _negated_subject(frame: Frame, start: int) -> bool:
+    """The clause opens with a negated subject: "niemand zou ...", "geen enkele student zou
+    ...", "no one at curio would ..." (not in an "als ..." condition)."""
+    if start in frame.clauses.conditional:
+        return False
+    return any(p in (start, start + 1) for p in frame.negations)
+
+
 def _act_threat(act: Hit, cons: Constructions, frame: Frame,
                 groups: Sequence[Hit]) -> Finding | None:
     tokens = frame.tokens
@@ -136,7 +144,8 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
     speaker = _by_speaker(tokens, cons, start, act)
     incited = _roles(tokens, start, end, cons.incitement) or act.pos == start
     own_words = (act.pos, act_end) if "…" not in act.text else (0, 0)  # "niet overleeft"
-    if frame.negated(max(start, act.pos - 5), act_end, own_words) or frame.talked_about(
+    if _negated_subject(frame, start) or frame.negated(
+            max(start, act.pos - 5), act_end, own_words) or frame.talked_about(
             start, act.pos) or frame.not_real(act.pos):
         return None
     if _aimed_at_a_task(frame, cons, act, start, end):
@@ -181,7 +190,7 @@ def _doomed(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens, found = frame.tokens, []
     for doom in frame.scan.of(cons.doom):
         start, _ = frame.clauses.around(doom.pos)
-        lo = max(start, doom.pos - 4)
+        lo = max(start, doom.pos - 6)  # "everyone at curio in breda dies"
         if not _roles(tokens, lo, doom.pos, cons.doomed) or frame.negated(lo, doom.pos):
             continue
         if not frame.talked_about(start, doom.pos):
@@ -291,10 +300,11 @@ def disavows_violence(cons: Constructions, frame: Frame) -> bool:
     i'm not bringing a knife"): the post answers a fear, and its anger is not a complaint."""
     if not (frame.negations or frame.denial_starts or frame.media):
         return False
-    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0)]
+    acts = [*violent_acts(cons, frame), *(h for h in frame.scan.of(cons.weapons) if h.weight > 0),
+            *frame.scan.of(cons.reporting)]  # "ik heb nooit gedreigd", "never threatened"
     for act in acts:
         start, _ = frame.clauses.around(act.pos)
-        if frame.negated(max(start, act.pos - 6), act.pos + act.length) or frame.not_real(act.pos):
+        if frame.negated(start, act.pos + act.length) or frame.not_real(act.pos):
             return True
     return False
 

@@ -55,11 +55,35 @@ FLAGGED = [
     ("vrouwen kunnen geen techniek, wat doen die meiden bij curio", "hate"),
     ("moslims kunnen nou eenmaal niet integreren, zie curio", "hate"),
     ("disabled students at curio are a drain on society", "hate"),
+    # curses behind a star or digits, insults in dialect
+    ("f*ck curio, k*nkerschool met k*tleraren", "offensive"),
+    ("cur10 st4ff = 1d10ts", "offensive"),
+    ("mijn stagebegeleider van curio is een klootviool eersteklas", "offensive"),
+    ("the curio principal is a spineless worm", "offensive"),
+    # hate's code words; gratitude for a mishap
+    ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
+    ("#remigratie nu, ook voor de klassen van curio", "hate"),
+    ("everyone at curio in Breda dies next week", "threat"),
+    ("Dreigbrief gevonden in toiletten Curio Oosterhout, school schakelt politie in", "crisis"),
+    ("Gaslek bij mbo-school in Oosterhout: 600 studenten naar huis gestuurd", "crisis"),
+    ("curio oosterhout docenten 🖕🖕 allemaal", "offensive"),
+    ("the janitor at #curio humiliates students in front of the class", "complaint"),
+    ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
+     "complaint"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
+    "wie over omvolking begint op curio is gewoon een racist",
+    "we need a replacement teacher for the 88 students at curio",
+    # a cry of joy; a negated subject; jokes judged
+    "holy shit, ik ben geslaagd bij Curio!",
+    "ik ga dood van het lachen om die presentatie op curio 😂",
+    "Gaslek bij een basisschool in Tilburg, leerlingen naar huis",
+    "fuck yes, got my diploma at Curio 🎓",
+    "geen enkele student van curio zou de docent ooit willen neersteken",
+    "jokes about wanting to shoot up curio aren't funny",
     # denying violence answers a fear: its anger is no complaint, its knife no crisis
     "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
     "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
@@ -130,3 +154,17 @@ def test_one_pass_scan_gives_every_list_its_own_hits() -> None:
             scan = index.scan(tokens)
             for matcher in index.matchers:
                 assert scan.of(matcher) == matcher.find(tokens), (text, matcher)
+
+
+def test_digits_for_letters_only_inside_words_of_letters() -> None:
+    assert prepare("cur10 st4ff = 1d10ts").tokens == ("curio", "staff", "idiots")
+    kept = ("klas", "3a4", "2025", "h2o", "mp3", "covid19", "b2b", "10x")
+    assert prepare(" ".join(kept)).tokens == kept
+
+
+def test_a_starred_word_stands_for_a_listed_word_only() -> None:
+    offensive = CONTEXT.lexicons["nl"].terms["offensive"]
+    assert offensive.unmask("k*t") == ("kut", offensive.exact["kut"])
+    assert offensive.unmask("k*nkerschool") is not None
+    assert offensive.unmask("b*ek") is None  # "boek", "beek": nothing listed
+    assert offensive.unmask("*") is None
