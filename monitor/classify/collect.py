@@ -11,7 +11,7 @@ from monitor.classify.hostile import hostile_signals, unquoted_tokens
 from monitor.classify.identity import lookalike_strength
 from monitor.classify.insults import insult_hits
 from monitor.classify.lexicon import Lexicon
-from monitor.classify.matcher import Hit
+from monitor.classify.matcher import Hit, unmasked_hits
 from monitor.classify.problems import problem_cues
 from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
@@ -100,7 +100,7 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
-    hits += _masked_curses(scan.tokens, lex)
+    hits += unmasked_hits(lex.terms["offensive"], scan.tokens)  # "f*ck", "k*nkerschool"
     if RUDE_EMOJI & doc.emojis:  # "curio staff 🖕🖕🖕"
         hits.append(Hit(0, "".join(sorted(RUDE_EMOJI & doc.emojis)), 0.7))
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
@@ -111,18 +111,10 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
-def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
-    """Curses with a star for a letter: "f*ck", "k*nkerschool", "sh*thead"."""
-    offensive, hits = lex.terms["offensive"], []
-    for i, tok in enumerate(tokens):
-        found = offensive.unmask(tok) if "*" in tok else None
-        if found is not None:
-            hits.append(Hit(i, tok, found[1]))
-    return hits
-
-
 RUDE_EMOJI = frozenset({"🖕"})
 LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
+HEARTS = frozenset({"❤", "💕", "💖", "💗", "🥹", "😘", "🥰"})
+LAUGH_WORDS = frozenset({"haha", "hahaha", "hahahaha", "hihi", "lol", "lmao", "xd", "grapje"})
 
 
 def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
@@ -132,14 +124,20 @@ def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
 
 
 def teasing(doc: Doc, scan: Scan, cons: Constructions) -> bool:
-    """Friends teasing each other: a laughing emoji, and affection or a reply to a friend
-    ("@sanne jij aap 😂 ... biertje morgen?"). Not when the post speaks of staff."""
-    if not doc.emojis & LAUGHING:
-        return False
-    reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+    """Friends teasing each other: affection with a laugh or a heart ("jij bent een sukkel
+    haha love you ❤️"), or a laughing emoji in a reply to a friend ("@sanne jij aap 😂 ...
+    biertje morgen?"). A mocking "lol" alone is no friendship. Not when the post speaks of
+    staff."""
     staff = any(t.startswith(("docent", "leraar", "lerares", "mentor", "teacher", "juf"))
                 for t in doc.tokens)
-    return not staff and (reply or bool(scan.of(cons.insults.affection)))
+    if staff:
+        return False
+    laughing = bool(doc.emojis & LAUGHING)
+    affection = [h for h in scan.of(cons.insults.affection) if h.text not in LAUGH_WORDS]
+    if laughing:
+        reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+        return reply or bool(affection) or any(t in LAUGH_WORDS for t in doc.tokens)
+    return bool(affection) and bool(doc.emojis & HEARTS or set(doc.tokens) & LAUGH_WORDS)
 
 
 def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:

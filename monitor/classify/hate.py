@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.frames import Frame
-from monitor.classify.matcher import Hit
+from monitor.classify.matcher import Hit, unmasked_hits
 from monitor.classify.scan import Scan
 from monitor.classify.threat import Finding
 
@@ -120,7 +120,7 @@ def _curse_compound(tok: str, cons: Constructions) -> bool:
 def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
-    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and cons.slurs.unmask(t)]
+    hits += [Hit(h.pos, h.text, 1.0) for h in unmasked_hits(cons.slurs, tokens)]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import product
 
 _HIDDEN = ("a", "e", "i", "o", "u", "uc", "c", "ck", "")  # what a star hides: "f*ck", "f**k"
-_MAX_STARS = 3
+_MAX_STARS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,27 @@ class TermMatcher:
             if weight is not None:
                 return Hit(i, text, weight, n)
         return None
+
+
+MAX_STARRED = 8  # a hostile post full of stars costs no more than this many distinct words
+
+
+def unmasked_hits(matcher: TermMatcher, tokens: Sequence[str]) -> list[Hit]:
+    """A hit for every starred token that stands for a word of ``matcher`` ("k*t" -> "kut"),
+    weighing at most ``MAX_STARRED`` distinct starred words per post."""
+    found: dict[str, tuple[str, float] | None] = {}
+    hits = []
+    for i, tok in enumerate(tokens):
+        if "*" not in tok:
+            continue
+        if tok not in found:
+            if len(found) >= MAX_STARRED:
+                continue
+            found[tok] = matcher.unmask(tok)
+        word = found[tok]
+        if word is not None:
+            hits.append(Hit(i, tok, word[1]))
+    return hits
 
 
 def strongest(hits: Sequence[Hit]) -> Hit | None:

@@ -20,6 +20,9 @@ THREAT_EMOJI = {"💣": 0.75, "🔫": 0.75, "🧨": 0.7, "🪓": 0.6, "🔪": 0.
 HARM_EMOJI = frozenset({"🩸", "☠", "💀", "⚰", "🔥"})  # with a weapon emoji: aimed at someone
 _INFLECTIONS = frozenset({"", "t", "en", "te", "ten", "de", "den", "s", "ed", "ing", "ting", "ping",
                           "ning", "ging"})
+# A post with more candidates than this is flagged on its first ones; reading the rest of a
+# hostile 20,000-character post would cost time for nothing (issue 18.2).
+MAX_CANDIDATES = 48
 _PARTICLE_REACH = 8  # how far after a finite verb its particle may stand ("steek ... neer")
 
 
@@ -75,7 +78,7 @@ def violent_acts(cons: Constructions, frame: Frame) -> list[Hit]:
     if not hits:
         return []
     figures = [(f.pos, f.pos + f.length) for f in frame.scan.of(cons.figurative) if f.weight > 0]
-    return [h for h in hits if not any(a <= h.pos < b for a, b in figures)]
+    return [h for h in hits if not any(a <= h.pos < b for a, b in figures)][:MAX_CANDIDATES]
 
 
 def _roles(tokens: Sequence[str], start: int, end: int, words: frozenset[str]) -> bool:
@@ -175,7 +178,7 @@ def _act_threat(act: Hit, cons: Constructions, frame: Frame,
 
 def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
     found = []
-    for hit in frame.scan.of(cons.predicted_harm):
+    for hit in frame.scan.of(cons.predicted_harm)[:MAX_CANDIDATES]:
         start, _ = frame.clauses.around(hit.pos)
         keep = (hit.pos, hit.pos + hit.length)
         if frame.negated(max(start, hit.pos - 3), hit.pos, keep) or frame.talked_about(
@@ -188,7 +191,7 @@ def _harm_threats(cons: Constructions, frame: Frame) -> list[Finding]:
 def _doomed(cons: Constructions, frame: Frame) -> list[Finding]:
     """Doom said of the one addressed: "jullie zijn allemaal dood", "you're next"."""
     tokens, found = frame.tokens, []
-    for doom in frame.scan.of(cons.doom):
+    for doom in frame.scan.of(cons.doom)[:MAX_CANDIDATES]:
         start, _ = frame.clauses.around(doom.pos)
         lo = max(start, doom.pos - 6)  # "everyone at curio in breda dies"
         if not _roles(tokens, lo, doom.pos, cons.doomed) or frame.negated(lo, doom.pos):
@@ -202,7 +205,7 @@ def _received_harm(cons: Constructions, frame: Frame, groups: Sequence[Hit]) -> 
     """Harm someone will get: "die docent krijgt morgen een klap", "that ref is getting his
     skull caved in", "he deserves a bullet". The one who gets it stands before the verb."""
     tokens, found = frame.tokens, []
-    for verb in frame.scan.of(cons.receiving):
+    for verb in frame.scan.of(cons.receiving)[:MAX_CANDIDATES]:
         start, end = frame.clauses.around(verb.pos)
         after = verb.pos + verb.length
         harm = next((h for h in frame.scan.within(cons.harms, after, min(end, after + 5))), None)
@@ -225,7 +228,7 @@ def _place_doom(cons: Constructions, frame: Frame, named: bool) -> list[Finding]
     """A building or the institution foretold to explode or burn: "curio gaat morgen
     ontploffen", "that whole school should burn"; not negated, reported or in a film."""
     tokens, found = frame.tokens, []
-    for doom in frame.scan.of(cons.place_doom):
+    for doom in frame.scan.of(cons.place_doom)[:MAX_CANDIDATES]:
         start, _ = frame.clauses.around(doom.pos)
         lo = max(start, doom.pos - 6)
         place = _roles(tokens, lo, doom.pos, cons.places) or (named and lo == start)
@@ -240,7 +243,7 @@ def _place_doom(cons: Constructions, frame: Frame, named: bool) -> list[Finding]
 def _whereabouts(cons: Constructions, frame: Frame) -> list[Finding]:
     """Knowing where someone lives or goes: "ik weet hoe laat hij thuiskomt"."""
     tokens, found = frame.tokens, []
-    for place in frame.scan.of(cons.whereabouts):
+    for place in frame.scan.of(cons.whereabouts)[:MAX_CANDIDATES]:
         start, end = frame.clauses.around(place.pos)
         knows = next((j for j in range(start, place.pos) if tokens[j] in cons.knowing), None)
         if knows is None or not _roles(tokens, start, knows + 1, cons.speaker):
@@ -255,7 +258,7 @@ def _whereabouts(cons: Constructions, frame: Frame) -> list[Finding]:
 def _weapon_threats(cons: Constructions, frame: Frame, named: bool) -> list[Finding]:
     tokens = frame.tokens
     found = []
-    for weapon in frame.scan.of(cons.weapons):
+    for weapon in frame.scan.of(cons.weapons)[:MAX_CANDIDATES]:
         if weapon.weight <= 0:
             continue
         start, end = frame.clauses.around(weapon.pos)
@@ -281,7 +284,7 @@ def _emoji_threat(emojis: frozenset[str], cons: Constructions, frame: Frame, *,
     ("messen slijpen bij de koksopleiding 🔪 super leuk", "die playlist is echt een bom 💣")."""
     present = [e for e in THREAT_EMOJI if e in emojis]
     tokens = frame.tokens
-    if not present or frame.judged or (friendly and len(present) == 1) or any(
+    if not present or frame.judged or frame.media or (friendly and len(present) == 1) or any(
             f.weight > 0 for f in frame.scan.of(cons.figurative)):
         return None
     people = [h for h in frame.scan.of(cons.patients) if h.weight > 0 and h.text not in cons.places]

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from monitor.classify import ClassifierContext, classify
+from monitor.classify.frames import Frame
+from monitor.classify.matcher import MAX_STARRED, unmasked_hits
 from monitor.classify.text import prepare
+from monitor.classify.threat import MAX_CANDIDATES, violent_acts
 from monitor.config import parse_settings
 from monitor.models import Severity
 from tests.unit.classify.conftest import make_mention
@@ -67,6 +70,8 @@ FLAGGED = [
     ("Dreigbrief gevonden in toiletten Curio Oosterhout, school schakelt politie in", "crisis"),
     ("Gaslek bij mbo-school in Oosterhout: 600 studenten naar huis gestuurd", "crisis"),
     ("curio oosterhout docenten 🖕🖕 allemaal", "offensive"),
+    ("die gast uit m'n klas op curio is zo'n zielige loser haha niemand wil naast hem zitten",
+     "offensive"),
     ("the janitor at #curio humiliates students in front of the class", "complaint"),
     ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
      "complaint"),
@@ -80,6 +85,9 @@ CLEAN = [
     # a cry of joy; a negated subject; jokes judged
     "holy shit, ik ben geslaagd bij Curio!",
     "ik ga dood van het lachen om die presentatie op curio 😂",
+    "@bram_x jij bent echt een sukkel haha love you mattie ❤️ tot morgen op curio",
+    "ik was de imposter en heb iedereen vermoord haha 🔪 among us avond met de klas van curio",
+    "film gezien over een schietpartij op een amerikaanse school, daarna besproken op curio",
     "Gaslek bij een basisschool in Tilburg, leerlingen naar huis",
     "fuck yes, got my diploma at Curio 🎓",
     "geen enkele student van curio zou de docent ooit willen neersteken",
@@ -168,3 +176,22 @@ def test_a_starred_word_stands_for_a_listed_word_only() -> None:
     assert offensive.unmask("k*nkerschool") is not None
     assert offensive.unmask("b*ek") is None  # "boek", "beek": nothing listed
     assert offensive.unmask("*") is None
+
+
+def test_a_post_full_of_stars_weighs_only_a_few_distinct_starred_words() -> None:
+    offensive = CONTEXT.lexicons["nl"].terms["offensive"]
+    distinct = ["k*t", "f*ck", "sh*t", "k*nker", "t*ring", "t*fus", "l*l", "k*tje", "h*er", "kl*te"]
+    hits = unmasked_hits(offensive, [*distinct, "k*t"])
+    assert len({h.text for h in hits}) <= MAX_STARRED
+    assert [h.text for h in hits][-1] == "k*t"  # a word already weighed still counts again
+    hostile = "curio " + " ".join(f"k*n{i}k*r" for i in range(4000))
+    assert classify(make_mention(hostile), CONTEXT).severity is not None
+
+
+def test_a_post_full_of_threats_reads_only_its_first_candidates() -> None:
+    from_text = "curio " + "ik ga je vermoorden " * 900
+    cons = CONTEXT.constructions["nl"]
+    tokens = prepare(from_text).tokens
+    frame = Frame.of(CONTEXT.indexes["nl"].scan(tokens), cons)
+    assert len(violent_acts(cons, frame)) == MAX_CANDIDATES
+    assert classify(make_mention(from_text[:20_000]), CONTEXT).severity is Severity.URGENT
