@@ -57,7 +57,8 @@ def specs(pg: bool) -> dict[str, Spec]:
         "classify": Spec(tiny=("--n", "200")),
         "learned": Spec(tiny=("--n", "200")),
         "digest": Spec(tiny=("--tiny",)),
-        "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "1")),
+        # settle: the start-up collect (classifier loading included) must be over before the window
+        "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "6")),
         "regex_adversarial": Spec(tiny=("--size", "2000")),
     }
 

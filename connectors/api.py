@@ -13,7 +13,8 @@ from monitor.models import utc_from_iso
 
 
 class _Filtered(Protocol):
-    require_match: bool
+    @property
+    def require_match(self) -> bool: ...  # read-only: the settings are frozen
 
 
 SettingsT = TypeVar("SettingsT", bound=_Filtered)

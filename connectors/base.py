@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
@@ -108,13 +109,21 @@ def load_connector(
     institution: InstitutionSettings,
     *,
     registry: Mapping[str, Any] | None = None,
+    contact: str | None = None,
 ) -> Connector:
-    """Build the connector described by ``settings``. Raises ConfigError naming the bad key."""
+    """Build the connector described by ``settings``. Raises ConfigError naming the bad key.
+    ``contact`` (``[http] contact``) goes into the User-Agent of a connector that keeps its
+    :class:`HttpPolicy` in ``policy``, as every built-in one does."""
     cls = connector_class(settings.kind, registry)
     params = inspect.signature(cls.from_config).parameters
     if len(params) >= 3 or any(p.kind is p.VAR_POSITIONAL for p in params.values()):
-        return cls.from_config(settings.name, settings.options, institution)
-    return cls.from_config(settings.name, settings.options)  # type: ignore[call-arg]
+        connector = cls.from_config(settings.name, settings.options, institution)
+    else:
+        connector = cls.from_config(settings.name, settings.options)  # type: ignore[call-arg]
+    policy = getattr(connector, "policy", None)
+    if contact and isinstance(policy, HttpPolicy):
+        connector.policy = replace(policy, contact=contact)  # type: ignore[attr-defined]
+    return connector
 
 
 # ----------------------------------------------------------------------------- options
@@ -123,7 +132,7 @@ def load_connector(
 class Options:
     """Typed access to one connector's ``options`` table; errors name the full key."""
 
-    def __init__(self, name: str, raw: Mapping[str, Any], allowed: set[str]) -> None:
+    def __init__(self, name: str, raw: Mapping[str, Any], allowed: Iterable[str]) -> None:
         self.name = name
         self.raw = raw
         self.where = f"connectors.{name}.options"

@@ -122,8 +122,9 @@ def post_web_url(uri: str, handle: str | None) -> str:
 
 def post_to_mention(post: Mapping[str, Any]) -> Mention | None:
     """A ``PostView`` from searchPosts -> Mention; ``None`` when it is unusable."""
-    record = post.get("record") if isinstance(post.get("record"), Mapping) else {}
-    author = post.get("author") if isinstance(post.get("author"), Mapping) else {}
+    raw_record, raw_author = post.get("record"), post.get("author")
+    record: Mapping[str, Any] = raw_record if isinstance(raw_record, Mapping) else {}
+    author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
     uri, text = post.get("uri"), clean_text(str(record.get("text") or ""))
     indexed = parse_time(post.get("indexedAt"))
     created = parse_time(record.get("createdAt")) or indexed

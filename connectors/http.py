@@ -54,6 +54,13 @@ def _project_url() -> str:
 
 PROJECT_URL = _project_url()
 USER_AGENT = f"Signaleer/{__version__} (+{PROJECT_URL})"
+
+
+def user_agent(contact: str | None = None) -> str:
+    """``Signaleer/0.1.0 (+<home page>; mailto:mc@school.example)``: with ``[http] contact``,
+    which feeds and APIs ask for so they can reach the operator instead of blocking."""
+    return f"Signaleer/{__version__} (+{PROJECT_URL}; {contact})" if contact else USER_AGENT
+
 MB = 1024 * 1024
 MAX_RETRY_AFTER = 24 * 3600.0  # seconds: the longest wait a Retry-After or reset time can ask for
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,60}")
@@ -69,6 +76,7 @@ class HttpPolicy:
     retries: int = 2  # extra attempts after a 429, 5xx or network error
     max_sleep: float = 5.0  # total seconds one call may sleep between attempts
     backoff: float = 0.5  # first back-off delay; doubles per attempt
+    contact: str | None = None  # [http] contact, in the User-Agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +205,8 @@ class Http:
         self._sleep = sleep
         self._client = httpx.Client(
             verify=shared_ssl_context(),
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
+            headers={"User-Agent": user_agent(self.policy.contact), "Accept-Encoding": ACCEPT_ENCODING,
+                     **(headers or {})},
             timeout=self.policy.timeout,
             follow_redirects=True,
             max_redirects=self.policy.max_redirects,

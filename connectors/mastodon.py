@@ -103,7 +103,8 @@ def status_to_mention(status: Mapping[str, Any], host: str) -> Mention | None:
     """A Mastodon status entity -> Mention; ``None`` for reblogs and unusable entries."""
     if status.get("reblog") or not isinstance(status.get("id"), str):
         return None
-    account = status.get("account") if isinstance(status.get("account"), Mapping) else {}
+    raw_account = status.get("account")
+    account: Mapping[str, Any] = raw_account if isinstance(raw_account, Mapping) else {}
     published = parse_time(status.get("created_at"))
     text = html_to_text(_text(status.get("content")))
     warning = clean_text(_text(status.get("spoiler_text")))

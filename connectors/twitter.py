@@ -31,7 +31,7 @@ import tweepy
 from connectors.api import ApiConnector
 from connectors.base import HTTP_OPTIONS, HttpPolicy, Options
 from connectors.htmltext import clean_text
-from connectors.http import USER_AGENT, cap_wait
+from connectors.http import cap_wait, user_agent
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, FatalFetchError, FetchError, RetriableFetchError
 from monitor.models import FetchResult, Mention
@@ -99,7 +99,7 @@ class _BoundedSession(requests.Session):
         self.policy = policy
         self.max_redirects = policy.max_redirects
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any,  # type: ignore[override]
+    def request(self, method: str, url: str | bytes, *args: Any,
                 **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.policy.timeout)
         kwargs["stream"] = True
@@ -141,7 +141,7 @@ class XConnector(ApiConnector[XSettings]):
     def _client(self) -> tweepy.Client:
         client = tweepy.Client(bearer_token=self.settings.token, wait_on_rate_limit=False)
         client.session = _BoundedSession(self.policy)
-        client.user_agent = USER_AGENT
+        client.user_agent = user_agent(self.policy.contact)
         return client
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:

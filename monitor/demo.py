@@ -21,7 +21,7 @@ from monitor.pipeline import CollectOutcome, collect_many
 from monitor.runtime import build_classifier, build_matcher, build_sources, max_ages
 from monitor.store import Store
 
-DEMO_INSTITUTION = {
+DEMO_INSTITUTION: dict[str, Any] = {
     "name": "Curio",
     "aliases": ["ROC West-Brabant", "ROCWB"],
     "handles": ["@curio_mbo"],

@@ -124,7 +124,7 @@ def check_connectors(settings: Settings, configured: list[ConnectorSettings]
     built: Built = []
     for conf in configured:
         try:
-            connector = load_connector(conf, settings.institution)
+            connector = load_connector(conf, settings.institution, contact=settings.http.contact)
         except SignaleerError as exc:
             yield Check(f"connector {conf.name}", False, str(exc))
             continue

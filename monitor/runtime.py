@@ -14,6 +14,7 @@ from monitor.config import ConnectorSettings, Settings, load_settings
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
+    from monitor.classify.model import TrainedModel
     from monitor.matching import Matcher
     from monitor.pipeline import Classifier, Source
     from monitor.store import Store
@@ -51,7 +52,8 @@ def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
 def build_sources(settings: Settings, chosen: Sequence[ConnectorSettings]) -> list[Source]:
     from connectors.base import load_connector
 
-    return [load_connector(c, settings.institution) for c in chosen]  # type: ignore[misc]
+    contact = settings.http.contact
+    return [load_connector(c, settings.institution, contact=contact) for c in chosen]
 
 
 def max_ages(settings: Settings) -> dict[str, timedelta]:
@@ -77,7 +79,7 @@ def build_classifier(settings: Settings, store: Store | None = None) -> Classifi
     return Classifier(lambda mention: classify(mention, context), version)
 
 
-def active_model(store: Store) -> tuple[object, str] | None:
+def active_model(store: Store) -> tuple[TrainedModel, str] | None:
     """The active learned model and its version label, if any."""
     from monitor.classify.model import TrainedModel
     from monitor.store.models import active_model as stored_active_model

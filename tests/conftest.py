@@ -74,4 +74,5 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
     monkeypatch.delenv("SIGNALEER_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setattr("monitor.config.SYSTEM_CONFIG", tmp_path / "etc" / "signaleer.toml")
     return {"SIGNALEER_DATABASE_URL": db_url}

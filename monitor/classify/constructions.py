@@ -124,11 +124,12 @@ def build_constructions(language: str) -> Constructions:
     weighted = {name: _weighted(data.get(name, {})) for name in _WEIGHTED}
     separable = {tuple(str(particle).lower().split()): tuple(str(p).lower() for p in prefixes)
                  for particle, prefixes in data.get("separable", {}).items()}
+    tables: dict[str, Any] = {**words, **phrases, **weighted}  # field name -> compiled table
     return Constructions(
         language=language,
         separable=separable,
         finite_prefixes=tuple(sorted({p for prefixes in separable.values() for p in prefixes})),
         complaints=ComplaintCues.from_data(data.get("complaints", {})),
         insults=InsultCues.from_data(data.get("insults", {})),
-        **words, **phrases, **weighted,
+        **tables,
     )

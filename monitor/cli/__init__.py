@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 from typing import Any
 
 import click
 
 from monitor import __version__
+from monitor.logsetup import configure_logging, stderr_is_journal, syslog_priority
 from monitor.redaction import redact
 
 # command name -> "module:attribute" (a click.Command). Add new commands here.
 COMMANDS: dict[str, str] = {
+    "config": "monitor.cli.config_cmd:config",
     "db": "monitor.cli.db_cmd:db",
     "import": "monitor.cli.import_cmd:import_cmd",
     "search": "monitor.cli.search_cmd:search",
@@ -57,7 +58,8 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="signaleer")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Config file (default: $SIGNALEER_CONFIG, then the user config dir).")
+              help="Config file (default: $SIGNALEER_CONFIG, then the user config dir, then "
+                   "/etc/signaleer/signaleer.toml).")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
               help="Log line format on stderr.")
@@ -70,8 +72,6 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, log_format: s
       signaleer demo
       signaleer --config signaleer.toml search '"open dag" -afgelast' --since 2026-01-01
     """
-    from monitor.logsetup import configure_logging
-
     configure_logging(verbose, log_format)
     ctx.obj = {"config_path": config_path}
 
@@ -85,18 +85,9 @@ def missing_part_message(exc: ImportError) -> str:
     ``<3>`` prefix gives the journal line priority "error"."""
     name = (exc.name or "").split(".")[0] or "a module"
     hint = EXTRAS.get(name, "reinstall: pip install --force-reinstall signaleer")
-    prefix = "<3>" if _stderr_is_journal() else ""
+    prefix = f"<{syslog_priority(logging.ERROR)}>" if stderr_is_journal() else ""
     return (f"{prefix}signaleer: this installation is incomplete: {name!r} cannot be imported "
             f"({redact(str(exc))}); {hint}")
-
-
-def _stderr_is_journal() -> bool:
-    """True where systemd connected stderr to the journal (``JOURNAL_STREAM`` = device:inode)."""
-    try:
-        st = os.fstat(sys.stderr.fileno())
-    except (OSError, ValueError, AttributeError):
-        return False
-    return os.environ.get("JOURNAL_STREAM") == f"{st.st_dev}:{st.st_ino}"
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -24,7 +24,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click reads it from the instance
 
     def show(self, file: Any = None) -> None:
         click.echo(f"signaleer: error: {self.format_message()}", err=True)
@@ -71,7 +71,7 @@ def settings_from(ctx: click.Context, *, connectors: bool = True) -> Settings:
     elif connectors and not obj.get("connectors_checked"):
         check_parts(obj["settings"])
         obj["connectors_checked"] = True
-    return obj["settings"]  # type: ignore[no-any-return]
+    return obj["settings"]
 
 
 def open_store(ctx: click.Context, *, upgrade: bool = True, connectors: bool = True) -> Store:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from monitor.cli.render import json_line, local_time, table_cell
 from monitor.config import Settings
@@ -27,7 +28,7 @@ def print_sources(settings: Settings, states: Mapping[str, SourceHealth], *, as_
     from rich.table import Table
 
     tz = settings.institution.tz
-    rows = []
+    rows: list[dict[str, Any]] = []
     for conn in settings.connectors:
         state = states.get(conn.name)
         rows.append({

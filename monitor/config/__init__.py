@@ -1,6 +1,8 @@
 """Load ``signaleer.toml`` into validated, frozen settings.
 
-Config is found via ``--config FILE``, then ``$SIGNALEER_CONFIG``, then the user config dir.
+Config is found via ``--config FILE``, then ``$SIGNALEER_CONFIG``, then the user config dir, then
+``/etc/signaleer/signaleer.toml``. The documented example ships in the package (``signaleer config
+example``); its one copy is the repository's ``config.example.toml``.
 Every error is a :class:`ConfigError` whose one-line message names the key and the bad value.
 Secrets are never read from the file itself: only from ``SIGNALEER_*`` variables or ``*_file`` keys.
 """
@@ -8,9 +10,11 @@ Secrets are never read from the file itself: only from ``SIGNALEER_*`` variables
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -34,6 +38,13 @@ from monitor.redaction import remember_secret
 
 CONFIG_ENV = "SIGNALEER_CONFIG"
 DATABASE_ENV = "SIGNALEER_DATABASE_URL"
+SYSTEM_CONFIG = Path("/etc/signaleer/signaleer.toml")
+EXAMPLE_CONFIG = "config.example.toml"  # package data of ``monitor``; a link to the repository's
+
+
+def example_config() -> str:
+    """The documented example configuration, as shipped in the package."""
+    return resources.files("monitor").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
 
 
 def default_config_path() -> Path:
@@ -125,6 +136,19 @@ class RetentionSettings:
     pseudonym_key: str | None = field(default=None, repr=False)
 
 
+# "mailto:mc@school.example" or "https://school.example/about-signaleer": a printable ASCII word
+# that fits in a User-Agent comment (no spaces, parentheses, quotes or semicolons).
+_CONTACT = re.compile(r"(mailto:[^\s@()<>;\\\"]+@[^\s@()<>;\\\"]+\.[^\s@()<>;\\\"]+"
+                      r"|https?://[^\s()<>;\\\"]+\.[^\s()<>;\\\"]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """What every request of the connectors says about us."""
+
+    contact: str | None = None  # added to the User-Agent: feeds and APIs ask for a way to reach you
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     institution: InstitutionSettings
@@ -134,6 +158,7 @@ class Settings:
     connectors: tuple[ConnectorSettings, ...]
     classifier: ClassifierSettings
     retention: RetentionSettings
+    http: HttpSettings = HttpSettings()
     source: Path | None = None
 
     def connector(self, name: str) -> ConnectorSettings:
@@ -145,19 +170,22 @@ class Settings:
 
 
 _TOP_KEYS = {
-    "institution", "database", "digest", "smtp", "connectors", "classifier", "retention",
+    "institution", "database", "digest", "smtp", "connectors", "classifier", "retention", "http",
 }
 
 
 def locate_config(explicit: str | os.PathLike[str] | None) -> Path | None:
-    """``--config``, then ``$SIGNALEER_CONFIG``, then the default path; ``None`` if none exists."""
+    """``--config``, then ``$SIGNALEER_CONFIG``, then the user's config, then the system-wide one
+    (:data:`SYSTEM_CONFIG`); ``None`` if none exists."""
     if explicit:
         return Path(explicit)
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    default = default_config_path()
-    return default if default.exists() else None
+    for candidate in (default_config_path(), SYSTEM_CONFIG):
+        if candidate.exists():
+            return candidate
+    return None
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
@@ -188,6 +216,7 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         connectors=connectors,
         classifier=parse_classifier(opt_table(raw, "classifier")),
         retention=_retention(opt_table(raw, "retention"), base),
+        http=_http(opt_table(raw, "http")),
         source=source,
     )
 
@@ -280,6 +309,15 @@ def _smtp(t: Mapping[str, Any], base: Path) -> SmtpSettings:
         timeout=opt_int(t, "smtp.timeout", 30, minimum=1),
         ca_file=opt_str(t, "smtp.ca_file", "") or None,
     )
+
+
+def _http(t: Mapping[str, Any]) -> HttpSettings:
+    check_keys(t, {"contact"}, "http")
+    contact = opt_str(t, "http.contact", "").strip()
+    if contact and (not contact.isascii() or not _CONTACT.fullmatch(contact)):
+        raise ConfigError(f"http.contact: expected 'mailto:you@example.org' or an https:// URL, "
+                          f"got {contact!r}")
+    return HttpSettings(contact=contact or None)
 
 
 def _retention(t: Mapping[str, Any], base: Path) -> RetentionSettings:

@@ -111,8 +111,8 @@ def digest_job(settings: Settings, store: Store, now: datetime | None = None) ->
 def retention_job(settings: Settings, store: Store, now: datetime | None = None, *,
                   dry_run: bool = False, actor: str | None = None) -> JobResult:
     """``apply_retention`` from the privacy module."""
-    extra = {"actor": actor} if actor else {}
-    result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run, **extra)
+    result = apply_retention(store, settings, now or datetime.now(UTC), dry_run=dry_run,
+                             actor=actor)
     summary = getattr(result, "summary", None)
     text = summary() if callable(summary) else str(result)
     if not dry_run:

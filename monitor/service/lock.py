@@ -20,8 +20,10 @@ daemon's "stop requested"; then :class:`LockBusy` too).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import pwd
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -75,6 +77,7 @@ class _FileLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
         except OSError as exc:
             raise _lock_file_error(self.path, "create", exc) from None
+        _give_to_folder_owner(fd, self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -126,8 +129,43 @@ _HINTS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is use
           errno.EACCES: "check the database folder's owner and permissions"}
 
 
+def _give_to_folder_owner(fd: int, path: Path) -> None:
+    """Run as root in a folder someone else owns (``signaleer retention apply`` by hand in the
+    service's state folder), the lock file goes to the folder's owner, as SQLite does with its
+    journal files; otherwise the service could never open it again."""
+    if os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        folder = os.stat(path.parent)
+        if os.fstat(fd).st_uid != folder.st_uid:
+            os.fchown(fd, folder.st_uid, folder.st_gid)
+
+
+def user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def foreign_owner(path: Path, euid: int | None = None) -> str | None:
+    """The user owning ``path`` when that is not us (``euid``), else None."""
+    try:
+        owner = os.stat(path).st_uid
+    except OSError:
+        return None
+    return user_name(owner) if owner != (os.geteuid() if euid is None else euid) else None
+
+
 def _lock_file_error(path: Path, doing: str, exc: OSError) -> StoreError:
     """A one-line error for the lock file, with a hint for the usual causes."""
+    owner = foreign_owner(path) if exc.errno in (errno.EACCES, errno.EPERM) else None
+    if owner is not None:
+        me = user_name(os.geteuid())
+        return StoreError(f"cannot {doing} the instance lock {path}: it belongs to {owner}, not to "
+                          f"{me}, who runs this (a run as {owner} left it behind); fix: "
+                          f"sudo chown {me}: {path}, and run Signaleer by hand as the service "
+                          f"user: sudo -u {me} signaleer …")
     hint = _HINTS.get(exc.errno or 0, "is the database folder writable?")
     return StoreError(f"cannot {doing} the instance lock {path}: "
                       f"{exc.strerror or type(exc).__name__} ({hint})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Mapping
 
 log = logging.getLogger("monitor.service")
@@ -53,7 +54,14 @@ class Notifier:
         return self.send(WATCHDOG=1) if self.watchdog_seconds else False
 
     def reloading(self) -> bool:
-        return self.send(RELOADING=1)
+        """``RELOADING=1`` with the ``CLOCK_MONOTONIC`` time it started (``MONOTONIC_USEC``), which
+        ``Type=notify-reload`` requires and ``Type=notify`` accepts; ``READY=1`` ends the reload."""
+        return self.send(RELOADING=1, MONOTONIC_USEC=monotonic_usec())
+
+
+def monotonic_usec() -> int:
+    """Microseconds on ``CLOCK_MONOTONIC``, the clock systemd compares ``MONOTONIC_USEC`` with."""
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
 
 
 def _address(raw: str) -> str | bytes | None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -368,7 +368,7 @@ def assign_clusters(conn: Connection, ids: Sequence[int]) -> None:
                       .scalar_subquery())
     by_url = (select(func.min(m2.c.id)).where(m2.c.canonical_url == mentions.c.canonical_url)
               .scalar_subquery())
-    lowest = func.min(func.coalesce(by_fingerprint, mentions.c.id),
+    lowest: ColumnElement[Any] = func.min(func.coalesce(by_fingerprint, mentions.c.id),
                       func.coalesce(by_url, mentions.c.id), mentions.c.id)
     if conn.dialect.name == "postgresql":
         lowest = func.least(func.coalesce(by_fingerprint, mentions.c.id),

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     and_,
     column,
@@ -162,7 +163,7 @@ def _sqlite_fts(query: Query, filters: SearchFilters) -> Select[Any]:
 def _postgres_fts(query: Query, filters: SearchFilters) -> Select[Any]:
     sql, params = to_tsquery_sql(query)
     tsquery = text(f"({sql})").bindparams(**params)
-    vector = literal_column("mentions.search_vector")
+    vector: ColumnElement[Any] = literal_column("mentions.search_vector")
     stmt = select(mentions.c.id).where(vector.op("@@")(tsquery))
     if filters.sort == "relevance":
         return stmt.order_by(func.ts_rank_cd(vector, tsquery).desc(), mentions.c.sort_key.desc())

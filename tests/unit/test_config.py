@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,21 @@ def test_example_config_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "ROC West-Brabant" in settings_.institution.aliases
     assert settings_.smtp.password == "s3cret"
     assert "s3cret" not in repr(settings_)
-    assert {c.kind for c in settings_.connectors} >= {"rss", "mastodon", "bluesky", "x"}
+    assert {c.kind for c in settings_.connectors} >= {"rss", "mastodon", "bluesky"}
+
+
+def test_example_x_table_is_valid_once_uncommented(monkeypatch: pytest.MonkeyPatch) -> None:
+    """X is opt-in, so the example has its table commented out; uncommented, it is valid."""
+    from monitor.config import parse_settings
+    from monitor.runtime import check_parts
+
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    block = text[text.index("# [[connectors]]\n# name = \"x\""):]
+    raw = tomllib.loads("\n".join(line.removeprefix("# ") for line in block.splitlines()))
+    monkeypatch.setenv("SIGNALEER_X_BEARER_TOKEN", "not-a-real-token")
+    settings_ = parse_settings(raw, None)
+    check_parts(settings_)
+    assert settings_.connector("x").options["max_pages"] == 2
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -114,7 +114,9 @@ def test_a_key_the_config_does_not_know_is_refused(secrets: None) -> None:
     text = example_text().replace("[classifier.spikes]\n", "[classifier.spikes]\nbasline_days = 3\n")
     with pytest.raises(ConfigError, match=r"classifier\.spikes\.basline_days: unknown key"):
         parse_settings(tomllib.loads(text), EXAMPLE)
-    text = example_text().replace("max_pages = 2", "max_pages_per_run = 2")
+    # the example keeps X commented out (its token is needed even while disabled): add it here
+    text = example_text() + ('\n[[connectors]]\nname = "x"\nkind = "x"\n'
+                             "[connectors.options]\nmax_pages_per_run = 2\n")
     with pytest.raises(ConfigError, match=r"connectors\.x\.options\.max_pages_per_run: unknown"):
         check_parts(parse_settings(tomllib.loads(text), EXAMPLE))
 

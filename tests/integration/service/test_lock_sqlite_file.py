@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pwd
+import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -16,6 +20,7 @@ from monitor.service.lock import (
     InstanceLock,
     LockBusy,
     current_holder,
+    foreign_owner,
     instance_lock,
     lock_path_for,
 )
@@ -147,3 +152,66 @@ def test_cli_on_a_full_disk_says_so_in_one_line(tmp_path: Path, monkeypatch: pyt
     assert exit_.value.code == 1, err
     assert "internal error" not in err
     assert err.endswith("No space left on device (the disk is full)"), err
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to own files as another user")
+
+
+def test_foreign_owner_names_the_owner_unless_it_is_us(tmp_path: Path) -> None:
+    path = tmp_path / "signaleer.db.lock"
+    path.write_text("")
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    assert foreign_owner(path) is None
+    assert foreign_owner(path, euid=os.geteuid() + 1) == me
+    assert foreign_owner(tmp_path / "absent") is None
+
+
+@needs_root
+def test_root_leaves_the_lock_to_the_owner_of_the_database_folder(tmp_path: Path) -> None:
+    nobody = pwd.getpwnam("nobody")
+    folder = tmp_path / "db"
+    folder.mkdir()
+    os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+    with instance_lock(_url(tmp_path), purpose="retention"):
+        pass
+    assert (folder / "signaleer.db.lock").stat().st_uid == nobody.pw_uid
+
+
+def _lock_as(user: str, url: str) -> str:
+    """Try the lock in a forked child that has become ``user``; what it was told."""
+    account = pwd.getpwnam(user)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.setgroups([])
+            os.setgid(account.pw_gid)
+            os.setuid(account.pw_uid)
+            with instance_lock(url, purpose="collect"):
+                message = "acquired"
+        except StoreError as exc:
+            message = str(exc)
+        finally:
+            os.write(write, message.encode())
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        told = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return told
+
+
+@needs_root
+def test_a_lock_file_of_another_user_names_the_owner_and_the_fix() -> None:
+    """Left by a run as root, the lock stops the service user, who is told why and what to do."""
+    folder = Path(tempfile.mkdtemp(prefix="sgn-lock-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        lock = folder / "signaleer.db.lock"
+        lock.write_text("")  # root's, mode 0644: nobody cannot open it for writing
+        told = _lock_as("nobody", f"sqlite:///{folder}/signaleer.db")
+    finally:
+        shutil.rmtree(folder)
+    assert f"the instance lock {lock}: it belongs to root, not to nobody" in told
+    assert f"sudo chown nobody: {lock}" in told and "sudo -u nobody signaleer" in told
+    assert "read-only" not in told

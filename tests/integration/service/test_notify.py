@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -69,3 +70,13 @@ def test_watchdog_interval_from_watchdog_usec_and_pid(listener) -> None:
     other_pid = {"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getpid() + 1)}
     assert Notifier(other_pid).watchdog_seconds is None
     assert Notifier({"WATCHDOG_USEC": "0"}).watchdog_seconds is None
+
+
+def test_reloading_carries_the_monotonic_time_it_started(listener) -> None:
+    sock, path = listener
+    before = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+    assert Notifier({"NOTIFY_SOCKET": path}).reloading()
+    after = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+    fields = dict(line.split("=", 1) for line in sock.recv(1024).decode().splitlines())
+    assert fields["RELOADING"] == "1"
+    assert before <= int(fields["MONOTONIC_USEC"]) <= after
