@@ -147,6 +147,7 @@ def rss2email_exe(cache: Path) -> Path | None:
 
 
 def rss2email_config(folder: Path, base_url: str, feeds: int) -> Path:
+    (folder / "mail").mkdir(exist_ok=True)  # rss2email creates the mailbox, not its parent
     lines = ["[DEFAULT]", "to = mc@example.org", "from = r2e@example.org",
              "email-protocol = maildir", f"maildir-path = {folder / 'mail'}",
              "maildir-mailbox = INBOX", "verbose = error", ""]
