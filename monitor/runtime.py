@@ -19,17 +19,19 @@ if TYPE_CHECKING:
     from monitor.store import Store
 
 
-def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True
-                          ) -> Settings:
-    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]`` and
-    (unless ``connectors`` is false) every connector's ``options``. Every command, ``doctor`` and
-    a reload load the config this way, so a typo is one line of error at once, not a failing job
-    later. Commands that never run a connector (search, show, triage, ...) skip building them,
-    which would cost them a third of a second of start-up."""
+def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True,
+                          classifier: bool = True) -> Settings:
+    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]``
+    (unless ``classifier`` is false) and every connector's ``options`` (unless ``connectors`` is
+    false). Every command, ``doctor`` and a reload load the config this way, so a typo is one line
+    of error at once, not a failing job later. Commands that never run a connector (search, show,
+    status, triage, ...) skip building them, and those that never classify (search, show, status)
+    skip the classifier's rules: importing either would cost them a large share of their start-up
+    (issue 14)."""
     settings = load_settings(path)
     if connectors:
         check_parts(settings)
-    else:
+    elif classifier:
         check_classifier(settings)
     return settings
 
