@@ -19,35 +19,23 @@ if TYPE_CHECKING:
     from monitor.store import Store
 
 
-def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True,
-                          classifier: bool = True) -> Settings:
-    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]``
-    (unless ``classifier`` is false) and every connector's ``options`` (unless ``connectors`` is
-    false). Every command, ``doctor`` and a reload load the config this way, so a typo is one line
-    of error at once, not a failing job later. Commands that never run a connector (search, show,
-    status, triage, ...) skip building them, and those that never classify (search, show, status)
-    skip the classifier's rules: importing either would cost them a large share of their start-up
-    (issue 14)."""
+def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True
+                          ) -> Settings:
+    """``load_settings`` (which validates every section, ``[classifier]`` included) plus, unless
+    ``connectors`` is false, every connector's ``options``, whose rules live with their code.
+    Every command, ``doctor`` and a reload load the config this way, so a typo is one line of
+    error at once, not a failing job later. Commands that never run a connector (search, show,
+    triage, ...) skip building them, which would cost them a third of a second of start-up."""
     settings = load_settings(path)
     if connectors:
         check_parts(settings)
-    elif classifier:
-        check_classifier(settings)
     return settings
 
 
 def check_parts(settings: Settings) -> None:
-    """Validate ``[classifier]`` and the options of every connector (enabled or not).
-    Raises ``ConfigError`` naming the key."""
-    check_classifier(settings)
+    """Validate the options of every connector (enabled or not). Raises ``ConfigError`` naming
+    the key."""
     build_sources(settings, settings.connectors)
-
-
-def check_classifier(settings: Settings) -> None:
-    """Validate ``[classifier]``; raises ``ConfigError`` naming the key."""
-    from monitor.classify.settings_parse import parse_classifier
-
-    parse_classifier(settings.classifier)
 
 
 def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool
@@ -80,10 +68,9 @@ def build_matcher(settings: Settings) -> Matcher:
 def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
     """Rules from config, plus the active learned model when the store has one (and it is on)."""
     from monitor.classify import ClassifierContext, classify
-    from monitor.classify.settings_parse import parse_classifier
     from monitor.pipeline import Classifier
 
-    use_model = parse_classifier(settings.classifier).model.enabled
+    use_model = settings.classifier.model.enabled
     loaded = active_model(store) if store is not None and use_model else None
     model, version = loaded if loaded else (None, "rules")
     context = ClassifierContext.from_settings(settings, model=model)

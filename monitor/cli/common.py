@@ -42,37 +42,29 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings_from(ctx: click.Context, *, connectors: bool = True, classifier: bool = True
-                  ) -> Settings:
+def settings_from(ctx: click.Context, *, connectors: bool = True) -> Settings:
     """The validated settings (loaded once per command). ``connectors=False``: the command never
-    runs a connector, so their options are left to the commands that do; ``classifier=False``: it
-    never classifies either, so ``[classifier]`` is left to those that do (see
+    runs a connector, so their options are left to the commands that do (see
     ``runtime.load_checked_settings``)."""
-    from monitor.runtime import check_classifier, check_parts, load_checked_settings
+    from monitor.runtime import check_parts, load_checked_settings
 
     root = ctx.find_root()
     if not isinstance(root.obj, dict):
         root.obj = {}
     obj = root.obj
     if "settings" not in obj:
-        obj["settings"] = load_checked_settings(obj.get("config_path"), connectors=connectors,
-                                                classifier=classifier)
+        obj["settings"] = load_checked_settings(obj.get("config_path"), connectors=connectors)
         obj["connectors_checked"] = connectors
-        obj["classifier_checked"] = connectors or classifier
     elif connectors and not obj.get("connectors_checked"):
         check_parts(obj["settings"])
-        obj["connectors_checked"] = obj["classifier_checked"] = True
-    elif classifier and not obj.get("classifier_checked"):
-        check_classifier(obj["settings"])
-        obj["classifier_checked"] = True
+        obj["connectors_checked"] = True
     return obj["settings"]  # type: ignore[no-any-return]
 
 
-def open_store(ctx: click.Context, *, upgrade: bool = True, connectors: bool = True,
-               classifier: bool = True) -> Store:
+def open_store(ctx: click.Context, *, upgrade: bool = True, connectors: bool = True) -> Store:
     """Open the configured database, running migrations first unless ``upgrade`` is false."""
     from monitor.store import Store
 
-    settings = settings_from(ctx, connectors=connectors, classifier=classifier)
+    settings = settings_from(ctx, connectors=connectors)
     return Store.open(settings.database.url, upgrade=upgrade,
                       keep_fields=settings.retention.keep_fields)

@@ -82,14 +82,14 @@ def search(ctx: click.Context, words: tuple[str, ...], sources: tuple[str, ...],
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)
     query = query_from(words)
-    settings = settings_from(ctx, connectors=False, classifier=False)  # reads only
+    settings = settings_from(ctx, connectors=False)  # reads only
     tz = settings.institution.tz
     filters = SearchFilters(
         sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),
         authors=authors, flagged=flagged,
         min_severity=Severity.parse(severity) if severity else None, status=status,
         langs=langs, categories=categories, limit=limit, sort=sort)
-    with open_store(ctx, connectors=False, classifier=False) as store, store.reading() as conn:
+    with open_store(ctx, connectors=False) as store, store.reading() as conn:
         if all_:  # streamed: written while it is read
             found = search_all(conn, query, filters)
             if as_json:

@@ -22,8 +22,8 @@ def show(ctx: click.Context, mention_id: int, as_json: bool) -> None:
     from monitor.cli.showview import print_mention, print_mention_json
     from monitor.store.reading import cluster_size, flag_rows, get_mention, triage_history
 
-    tz = settings_from(ctx, connectors=False, classifier=False).institution.tz
-    with open_store(ctx, connectors=False, classifier=False) as store, store.reading() as conn:
+    tz = settings_from(ctx, connectors=False).institution.tz
+    with open_store(ctx, connectors=False) as store, store.reading() as conn:
         item = get_mention(conn, mention_id)
         if item is None:
             raise CliError(f"no mention with id {mention_id}")

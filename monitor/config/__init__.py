@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.config.classifier import ClassifierSettings, parse_classifier
 from monitor.configschema import (
     check_keys,
     opt_bool,
@@ -140,7 +141,7 @@ class Settings:
     digest: DigestSettings
     smtp: SmtpSettings
     connectors: tuple[ConnectorSettings, ...]
-    classifier: Mapping[str, Any]
+    classifier: ClassifierSettings
     retention: RetentionSettings
     source: Path | None = None
 
@@ -194,7 +195,7 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         digest=_digest(opt_table(raw, "digest")),
         smtp=_smtp(opt_table(raw, "smtp"), base),
         connectors=connectors,
-        classifier=opt_table(raw, "classifier"),
+        classifier=parse_classifier(opt_table(raw, "classifier")),
         retention=_retention(opt_table(raw, "retention"), base),
         source=source,
     )
