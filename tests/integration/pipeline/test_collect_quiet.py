@@ -25,6 +25,7 @@ class Source:
     before: Callable[[], None] | None = None  # runs at the start of each fetch
     returned_at: list[datetime] = field(default_factory=list)
     kind: ClassVar[str] = "fake"
+    require_match: ClassVar[bool] = False
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:
         if self.before is not None:
@@ -53,11 +54,11 @@ def commits(store: Store) -> list[int]:
 def test_an_unchanged_run_builds_no_classifier_and_writes_in_one_transaction(store: Store) -> None:
     sources = [Source(f"feed-{i}", [mention(10 * i + 1), mention(10 * i + 2)]) for i in range(4)]
     builds = Builds()
-    first = collect_many(store, sources, classifier=LazyClassifier(builds.build))
+    first = collect_many(store, sources, matcher=None, classifier=LazyClassifier(builds.build))
     assert [o.new for o in first] == [2, 2, 2, 2] and builds.count == 1  # built once, for all
     again = Builds()
     written = commits(store)
-    second = collect_many(store, sources, classifier=LazyClassifier(again.build))
+    second = collect_many(store, sources, matcher=None, classifier=LazyClassifier(again.build))
     assert all(o.ok and o.new == 0 and o.http_status == 304 for o in second)
     assert again.count == 0
     assert len(written) == 1  # the four cursors and run rows together
@@ -72,9 +73,9 @@ def test_a_classifier_that_cannot_be_built_fails_only_the_runs_with_something_ne
         raise ValueError("model will not load")
 
     quiet = Source("stil")
-    collect_many(store, [quiet])  # now it has a cursor: the next fetch brings nothing
+    collect_many(store, [quiet], matcher=None)  # now it has a cursor: the next fetch brings nothing
     busy = Source("druk", [mention(1)])
-    outcomes = collect_many(store, [quiet, busy], classifier=LazyClassifier(broken))
+    outcomes = collect_many(store, [quiet, busy], matcher=None, classifier=LazyClassifier(broken))
     assert outcomes[0].ok and not outcomes[1].ok and "model will not load" in outcomes[1].error
 
 
@@ -92,13 +93,13 @@ def test_results_are_stored_as_they_arrive_not_in_submit_order(store: Store) -> 
             threading.Event().wait(0.05)
 
     slow = Source("traag", [mention(2)], before=wait_for_fast)
-    outcomes = collect_many(store, [slow, fast], workers=2)
+    outcomes = collect_many(store, [slow, fast], matcher=None, workers=2)
     assert stored.is_set() and all(o.ok for o in outcomes)
 
 
 def test_a_runs_start_is_when_its_fetch_started_not_when_it_was_queued(store: Store) -> None:
     first, second = Source("een", [mention(1)]), Source("twee", [mention(2)])
-    collect_many(store, [first, second], workers=1)
+    collect_many(store, [first, second], matcher=None, workers=1)
     with store.reading() as conn:
         started = dict(conn.execute(select(connector_runs.c.connector,
                                            connector_runs.c.started_at)).all())
