@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import product
+
+_HIDDEN = ("a", "e", "i", "o", "u", "uc", "c", "ck", "")  # what a star hides: "f*ck", "f**k"
+_MAX_STARS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,22 @@ class TermMatcher:
             return next(w for s, w in self.suffixes if tok.endswith(s))
         return None
 
+    def unmask(self, tok: str) -> tuple[str, float] | None:
+        """``f*ck``, ``k*nkerschool``, ``sh*thead``: the listed word a starred word stands for
+        (each star one hidden letter or two, at most three stars), with its weight."""
+        stars = tok.count("*")
+        if not stars or stars > _MAX_STARS or len(tok) - stars < 2:
+            return None
+        parts = tok.split("*")
+        for fill in product(_HIDDEN, repeat=stars):
+            word = parts[0] + "".join(f + rest for f, rest in zip(fill, parts[1:], strict=True))
+            weight = self.exact.get(word)
+            if weight is None:
+                weight = self.affix_weight(word)
+            if weight is not None and weight > 0:
+                return word, weight
+        return None
+
     def _phrase_at(self, tokens: Sequence[str], i: int) -> Hit | None:
         for n in range(min(self.max_words, len(tokens) - i), 1, -1):
             text = " ".join(tokens[i:i + n])
@@ -105,6 +125,27 @@ class TermMatcher:
             if weight is not None:
                 return Hit(i, text, weight, n)
         return None
+
+
+MAX_STARRED = 8  # a hostile post full of stars costs no more than this many distinct words
+
+
+def unmasked_hits(matcher: TermMatcher, tokens: Sequence[str]) -> list[Hit]:
+    """A hit for every starred token that stands for a word of ``matcher`` ("k*t" -> "kut"),
+    weighing at most ``MAX_STARRED`` distinct starred words per post."""
+    found: dict[str, tuple[str, float] | None] = {}
+    hits = []
+    for i, tok in enumerate(tokens):
+        if "*" not in tok:
+            continue
+        if tok not in found:
+            if len(found) >= MAX_STARRED:
+                continue
+            found[tok] = matcher.unmask(tok)
+        word = found[tok]
+        if word is not None:
+            hits.append(Hit(i, tok, word[1]))
+    return hits
 
 
 def strongest(hits: Sequence[Hit]) -> Hit | None:
