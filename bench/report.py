@@ -59,6 +59,7 @@ def specs(pg: bool) -> dict[str, Spec]:
         "digest": Spec(tiny=("--tiny",)),
         "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "1")),
         "regex_adversarial": Spec(tiny=("--size", "2000")),
+        "e2e": Spec(tiny=("--feeds", "2", "--items", "3", "--reps", "1", "--no-rss2email")),
     }
 
 

@@ -24,6 +24,7 @@ def test_e2e_benchmark_runs_tiny(tmp_path: Path) -> None:
         assert f"  {name} " in result.stdout
     assert "cold 'search' / 'import sqlalchemy, click'" in result.stdout
     assert "collect peak RSS" in result.stdout and "Targets" in result.stdout
+    assert "median CPU s" in result.stdout and "not measured (no rss2email)" in result.stdout
 
 
 def test_rss2email_config_names_every_feed_and_a_local_maildir(tmp_path: Path) -> None:
