@@ -147,7 +147,3 @@ def unmasked_hits(matcher: TermMatcher, tokens: Sequence[str]) -> list[Hit]:
             hits.append(Hit(i, tok, word[1]))
     return hits
 
-
-def strongest(hits: Sequence[Hit]) -> Hit | None:
-    """The hit with the largest absolute weight (first one on ties)."""
-    return max(hits, key=lambda h: abs(h.weight), default=None)

@@ -10,7 +10,7 @@ import pytest
 
 from bench import e2e
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_e2e_benchmark_runs_tiny(tmp_path: Path) -> None:
