@@ -60,6 +60,7 @@ def specs(pg: bool) -> dict[str, Spec]:
         # settle: the start-up collect (classifier loading included) must be over before the window
         "daemon_idle": Spec(tiny=("--seconds", "1", "--settle", "6")),
         "regex_adversarial": Spec(tiny=("--size", "2000")),
+        "e2e": Spec(tiny=("--feeds", "2", "--items", "3", "--reps", "1", "--no-rss2email")),
     }
 
 

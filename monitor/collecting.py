@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from monitor.config import ConnectorSettings, Settings
 from monitor.hooks import run_after_collect
-from monitor.pipeline import CollectOutcome, collect_many, failed_before_fetch
+from monitor.pipeline import CollectOutcome, LazyClassifier, collect_many, failed_before_fetch
 from monitor.runtime import (
     build_classifier,
     build_matcher,
@@ -26,9 +26,12 @@ def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, 
     """Collect, classify and store; then run the after-collect hooks (``monitor/hooks.py``).
     Returns every outcome."""
     chosen = select_connectors(settings, names, all_=all_)
+    # built when the first new mention needs judging: an unchanged run never builds it. A stored
+    # model that will not load fails (and records) every run that has something new.
+    classifier = LazyClassifier(lambda: build_classifier(settings, store))
     try:
-        classifier, matcher = build_classifier(settings, store), build_matcher(settings)
-    except Exception as exc:  # e.g. a stored model that will not load: every run fails, recorded
+        matcher = build_matcher(settings)
+    except Exception as exc:  # every run fails, recorded
         return _report([_failed(store, c, exc, on_done) for c in chosen])
     failed, sources = [], []
     for conf in chosen:

@@ -12,6 +12,7 @@ after ``LIMIT`` rows, however many rows match.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
+def dialect_insert(conn: Any, table: Table) -> Any:
+    """``INSERT`` for ``conn``'s database, with ``on_conflict_do_nothing``: the SQLite or the
+    PostgreSQL construct. Looked up by the connection's dialect name, whose module the engine has
+    already loaded, so a SQLite command never imports the PostgreSQL dialect (start-up time)."""
+    return importlib.import_module(f"sqlalchemy.dialects.{conn.dialect.name}").insert(table)
 
 
 def sqlite_path(url: str) -> Path | None:

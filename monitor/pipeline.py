@@ -11,9 +11,10 @@ re-running duplicates nothing. A failing connector is recorded and never stops t
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Protocol
@@ -40,6 +41,36 @@ class Classifier:
 
     classify: Classify
     version: str
+
+
+class LazyClassifier:
+    """A :class:`Classifier` built on first use, once: a run with nothing new to judge never
+    builds the rules, the lexicons or the learned model (issue 14). A build that fails raises
+    again at each use, so every run that needed it fails and is recorded."""
+
+    def __init__(self, build: Callable[[], Classifier]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._built: Classifier | BaseException | None = None
+
+    def get(self) -> Classifier:
+        with self._lock:
+            if self._built is None:
+                try:
+                    self._built = self._build()
+                except Exception as exc:
+                    self._built = exc
+            if isinstance(self._built, BaseException):
+                raise self._built
+            return self._built
+
+
+AnyClassifier = Classifier | LazyClassifier
+
+
+def resolved(classifier: AnyClassifier | None) -> Classifier | None:
+    """The classifier itself, built now if it is lazy."""
+    return classifier.get() if isinstance(classifier, LazyClassifier) else classifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +144,19 @@ def relevant(mentions: Iterable[Mention], matcher: Matcher | None, source: Sourc
 Judged = dict[tuple[str, str], Verdict]
 
 
-def _classify_new(store: Store, mentions: Sequence[Mention], classifier: Classifier | None,
+def _classify_new(store: Store, mentions: Sequence[Mention], classifier: AnyClassifier | None,
                   now: datetime) -> Judged:
-    """Verdicts of the mentions not stored yet, by key: a read, then no database at all."""
+    """Verdicts of the mentions not stored yet, by key: a read, then no database at all. The
+    classifier is built only when something is new."""
     if classifier is None or not mentions:
         return {}
     with store.reading() as conn:
         new = mention_store.unseen(conn, mentions)
+    if not new:
+        return {}
+    classify = resolved(classifier).classify  # type: ignore[union-attr]
     stored = (mention_store.stored_form(m, now, store.keep_fields) for m in new)
-    return {(m.source, m.external_id): classifier.classify(m) for m in stored}
+    return {(m.source, m.external_id): classify(m) for m in stored}
 
 
 def _verdicts_for(conn: Connection, ids: Sequence[int], judged: Judged,
@@ -135,7 +170,7 @@ def _verdicts_for(conn: Connection, ids: Sequence[int], judged: Judged,
 
 
 def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
-                 classifier: Classifier | None, matcher: Matcher | None,
+                 classifier: AnyClassifier | None, matcher: Matcher | None,
                  max_age: timedelta | None = None) -> tuple[int, int, int]:
     """Match, classify the new mentions, then the one transaction. Returns ``(kept, new,
     flagged)``: the records that name the institution (all, without ``require_match``), the new
@@ -147,13 +182,19 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
     with store.transaction() as conn:
         inserted, flagged = insert_and_classify(store, conn, mentions, classifier=classifier,
                                                 max_age=max_age, now=now, judged=judged)
-        state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
-                                 status=result.http_status, new=len(inserted.new_ids), now=now)
-        state_store.record_run(conn, state_store.RunRecord(
-            connector=source.name, started_at=started, finished_at=now, ok=True,
-            http_status=result.http_status, fetched=len(mentions), new=len(inserted.new_ids),
-            warnings=result.warnings))
+        _save_run(conn, source, result, started=started, now=now, fetched=len(mentions),
+                  new=len(inserted.new_ids))
     return len(mentions), len(inserted.new_ids), flagged
+
+
+def _save_run(conn: Connection, source: Source, result: FetchResult, *, started: datetime,
+              now: datetime, fetched: int, new: int) -> None:
+    """A successful run: its cursor and its run row (in the caller's transaction)."""
+    state_store.save_success(conn, source.name, source.kind, cursor=result.new_cursor,
+                             status=result.http_status, new=new, now=now)
+    state_store.record_run(conn, state_store.RunRecord(
+        connector=source.name, started_at=started, finished_at=now, ok=True,
+        http_status=result.http_status, fetched=fetched, new=new, warnings=result.warnings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,17 +219,18 @@ def failed_before_fetch(store: Store, name: str, kind: str, exc: BaseException) 
 
 
 def insert_and_classify(store: Store, conn: Connection, mentions: Iterable[Mention], *,
-                        classifier: Classifier | None, max_age: timedelta | None,
+                        classifier: AnyClassifier | None, max_age: timedelta | None,
                         now: datetime, judged: Judged | None = None) -> tuple[InsertResult, int]:
     """Store the new mentions and save their verdicts, inside the caller's transaction: the one
     way mentions come in (``collect`` and ``import``). ``judged`` holds verdicts made before the
     transaction (:func:`_classify_new`); any other new mention is classified here. Returns the
     insert result and how many of the new ones were flagged."""
     inserted = store.insert_new(mentions, conn=conn, max_age=max_age)
-    if classifier is None or not inserted.new_ids:
+    built = resolved(classifier) if inserted.new_ids else None
+    if built is None:
         return inserted, 0
-    verdicts = _verdicts_for(conn, inserted.new_ids, judged or {}, classifier)
-    save_verdicts(conn, verdicts, version=classifier.version, now=now)
+    verdicts = _verdicts_for(conn, inserted.new_ids, judged or {}, built)
+    save_verdicts(conn, verdicts, version=built.version, now=now)
     return inserted, sum(1 for _, v in verdicts if v.flagged)
 
 
@@ -229,16 +271,38 @@ def fetch_safely(source: Source, cursor: dict[str, str] | None) -> FetchResult |
         return exc
 
 
-def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, started: datetime,
-            t0: float, classifier: Classifier | None, matcher: Matcher | None,
-            max_age: timedelta | None) -> CollectOutcome:
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One connector's fetch, timed from the moment it started (not from when it was queued)."""
+
+    source: Source
+    result: FetchResult | BaseException
+    started: datetime
+    t0: float  # time.monotonic() when the fetch started
+    seconds: float  # how long the fetch took
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to store (a 304 or an empty page): only the cursor and the run are written."""
+        return isinstance(self.result, FetchResult) and not self.result.mentions
+
+
+def fetch_timed(source: Source, cursor: dict[str, str] | None) -> Fetched:
+    started, t0 = datetime.now(UTC), time.monotonic()
+    result = fetch_safely(source, cursor)
+    return Fetched(source, result, started, t0, time.monotonic() - t0)
+
+
+def _finish(store: Store, fetched: Fetched, classifier: AnyClassifier | None,
+            matcher: Matcher | None, max_age: timedelta | None) -> CollectOutcome:
+    source, result, started, t0 = fetched.source, fetched.result, fetched.started, fetched.t0
     try:
-        if isinstance(fetched, BaseException):
-            error = record_failure(store, source, fetched, started=started)
-            status = fetched.status if isinstance(fetched, FetchError) else None
+        if isinstance(result, BaseException):
+            error = record_failure(store, source, result, started=started)
+            status = result.status if isinstance(result, FetchError) else None
             return CollectOutcome(source.name, False, http_status=status, error=error,
                                   seconds=time.monotonic() - t0)
-        kept, new, flagged = store_result(store, source, fetched, started=started,
+        kept, new, flagged = store_result(store, source, result, started=started,
                                           classifier=classifier, matcher=matcher, max_age=max_age)
     except StoreError as exc:
         return CollectOutcome(source.name, False, error=f"{source.name}: {exc}",
@@ -246,8 +310,26 @@ def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, 
     except Exception as exc:  # e.g. a classifier bug: the transaction rolled back; say so
         return _failed_after_fetch(store, source, exc, started, t0)
     return CollectOutcome(source.name, True, fetched=kept, new=new,
-                          flagged=flagged, http_status=fetched.http_status,
-                          warnings=fetched.warnings, seconds=time.monotonic() - t0)
+                          flagged=flagged, http_status=result.http_status,
+                          warnings=result.warnings, seconds=time.monotonic() - t0)
+
+
+def _finish_quiet(store: Store, quiet: Sequence[Fetched]) -> list[CollectOutcome]:
+    """The runs that brought nothing, recorded together in ONE transaction (issue 14): their
+    cursors and run rows, nothing else."""
+    if not quiet:
+        return []
+    now = datetime.now(UTC)
+    runs = [(f, f.result) for f in quiet if isinstance(f.result, FetchResult)]
+    try:
+        with store.transaction() as conn:
+            for f, result in runs:
+                _save_run(conn, f.source, result, started=f.started, now=now, fetched=0, new=0)
+    except StoreError as exc:
+        return [CollectOutcome(f.source.name, False, error=f"{f.source.name}: {exc}",
+                               seconds=f.seconds) for f, _ in runs]
+    return [CollectOutcome(f.source.name, True, http_status=result.http_status,
+                           warnings=result.warnings, seconds=f.seconds) for f, result in runs]
 
 
 def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: datetime,
@@ -261,7 +343,7 @@ def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: d
 
 
 def collect(store: Store, source: Source, *, matcher: Matcher | None,
-            classifier: Classifier | None = None, force: bool = False,
+            classifier: AnyClassifier | None = None, force: bool = False,
             max_age: timedelta | None = None) -> CollectOutcome:
     """Collect one connector now (unless it is rate limited and ``force`` is false).
     ``matcher=None`` keeps every record the source returns (test doubles, benchmarks)."""
@@ -270,10 +352,11 @@ def collect(store: Store, source: Source, *, matcher: Matcher | None,
 
 
 def collect_many(store: Store, sources: Sequence[Source], *, matcher: Matcher | None,
-                 classifier: Classifier | None = None, force: bool = False, workers: int = 8,
+                 classifier: AnyClassifier | None = None, force: bool = False, workers: int = 8,
                  on_done: Callable[[CollectOutcome], None] | None = None,
                  max_ages: Mapping[str, timedelta] | None = None) -> list[CollectOutcome]:
-    """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn.
+    """Fetch concurrently on a bounded pool; store each result in its own transaction as it
+    arrives; the runs that brought nothing are recorded together at the end, in one transaction.
 
     ``max_ages``: per connector name, the age beyond which a new item is stored stale (the
     application passes every connector's configured ``max_age``)."""
@@ -289,15 +372,22 @@ def collect_many(store: Store, sources: Sequence[Source], *, matcher: Matcher | 
                                                    skipped=f"rate limited until {blocked:%H:%M} UTC")
         else:
             runnable.append(source)
+    def done(outcome: CollectOutcome) -> None:
+        outcomes[outcome.name] = outcome
+        log.info(outcome.summary())
+        if on_done is not None:
+            on_done(outcome)
+
+    quiet: list[Fetched] = []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(runnable) or 1))) as pool:
-        futures: list[tuple[Source, Future[FetchResult | BaseException], float]] = [
-            (s, pool.submit(fetch_safely, s, _cursor_of(states.get(s.name))), time.monotonic())
-            for s in runnable]
-        for source, future, t0 in futures:
-            outcome = _finish(store, source, future.result(), now, t0, classifier, matcher,
-                              (max_ages or {}).get(source.name))
-            outcomes[source.name] = outcome
-            log.info(outcome.summary())
-            if on_done is not None:
-                on_done(outcome)
+        futures = [pool.submit(fetch_timed, s, _cursor_of(states.get(s.name))) for s in runnable]
+        for future in as_completed(futures):  # store each as it comes, not in submit order
+            fetched = future.result()
+            if fetched.quiet:
+                quiet.append(fetched)
+            else:
+                done(_finish(store, fetched, classifier, matcher,
+                             (max_ages or {}).get(fetched.source.name)))
+    for outcome in _finish_quiet(store, quiet):
+        done(outcome)
     return [outcomes[s.name] for s in sources]

@@ -12,15 +12,16 @@ import contextlib
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 __all__ = ["default_data_dir", "prepare_sqlite_file", "restrict", "write_private_text"]
 
 APP_NAME = "signaleer"
 
 
 def default_data_dir() -> Path:
-    """Where the database lives when no ``[database] url`` is set."""
+    """Where the database lives when no ``[database] url`` is set. (platformdirs is imported here,
+    as in ``config.default_config_path``: a configured database never needs it; start-up time.)"""
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir(APP_NAME))
 
 

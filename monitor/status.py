@@ -13,8 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from monitor.config import ConnectorSettings, Settings
-from monitor.service.jobs import next_collect_at
+from monitor.config import ConnectorSettings, Settings, next_collect_at
 from monitor.service.lock import current_holder
 from monitor.store import Store, safe_url
 from monitor.store.digests import list_digests

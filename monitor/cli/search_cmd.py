@@ -68,7 +68,7 @@ def search(ctx: click.Context, words: tuple[str, ...], sources: tuple[str, ...],
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)
     query = query_from(words)
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, connectors=False)  # reads only
     tz = settings.institution.tz
     filters = SearchFilters(
         sources=sources, since=parse_when(since, "--since", tz), until=parse_when(until, "--until", tz),

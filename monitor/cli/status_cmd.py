@@ -31,8 +31,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     from monitor.status import build_status
 
-    settings = settings_from(ctx)
-    with open_store(ctx) as store:
+    settings = settings_from(ctx, connectors=False)  # reads only
+    with open_store(ctx, connectors=False) as store:
         report = build_status(settings, store)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

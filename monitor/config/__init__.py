@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,14 @@ class ConnectorSettings:
     options: Mapping[str, Any] = field(default_factory=dict)
     # Items already older than this (seconds) when first seen are stored for search, never news.
     max_age: int = 7 * 86400
+
+
+def next_collect_at(last_run: datetime | None, every: int, now: datetime) -> datetime:
+    """When a connector runs next: ``every`` seconds after its last run, never in the past. (Here,
+    with the settings, so that ``status`` need not import the daemon's jobs to say it.)"""
+    if last_run is None:
+        return now
+    return max(now, last_run + timedelta(seconds=every))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.collecting import run_collect
-from monitor.config import Settings
+from monitor.config import Settings, next_collect_at
 from monitor.digest.delivery import send_due
 from monitor.privacy.retention import apply_retention
 from monitor.store import Store, health
@@ -52,13 +52,6 @@ class JobSpec:
 class JobResult:
     ok: bool
     summary: str
-
-
-def next_collect_at(last_run: datetime | None, every: int, now: datetime) -> datetime:
-    """When a connector runs next: ``every`` seconds after its last run, never in the past."""
-    if last_run is None:
-        return now
-    return max(now, last_run + timedelta(seconds=every))
 
 
 def build_jobs(settings: Settings, now: datetime,

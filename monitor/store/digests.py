@@ -23,12 +23,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, not_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.db import (
     alerts,
     connector_runs,
     connector_state,
+    dialect_insert,
     digest_items,
     digests,
     mentions,
@@ -83,10 +83,6 @@ class AlertRecord:
     sent_at: datetime | None
     attempts: int
     last_error: str | None
-
-
-def _insert(conn: Connection, table: Any) -> Any:
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 # --- selection --------------------------------------------------------------------------------
@@ -224,7 +220,7 @@ def create_digest(conn: Connection, *, digest_date: date, audience: str, message
                   recipients: Sequence[str], now: datetime, status: str = "pending"
                   ) -> DigestRecord | None:
     """Claim (date, audience). None when another run claimed it first."""
-    stmt = (_insert(conn, digests)
+    stmt = (dialect_insert(conn, digests)
             .values(digest_date=digest_date, audience=audience, status=status,
                     message_id=message_id, recipients=list(recipients), created_at=now,
                     attempts=0)
@@ -240,7 +236,7 @@ def link_items(conn: Connection, digest_id: int, sections: Mapping[int, str]) ->
         return
     rows = [{"digest_id": digest_id, "mention_id": mid, "section": sec}
             for mid, sec in sections.items()]
-    conn.execute(_insert(conn, digest_items).on_conflict_do_nothing(), rows)
+    conn.execute(dialect_insert(conn, digest_items).on_conflict_do_nothing(), rows)
 
 
 def link_spikes(conn: Connection, digest_id: int, spike_ids: Sequence[int]) -> None:
@@ -333,7 +329,7 @@ def create_alert(conn: Connection, mention_id: int, *, status: str, message_id: 
                  now: datetime) -> AlertRecord | None:
     """Insert the alert row (``sending`` claims it). None if the mention already has one."""
     sending = status == "sending"
-    stmt = (_insert(conn, alerts)
+    stmt = (dialect_insert(conn, alerts)
             .values(mention_id=mention_id, status=status, message_id=message_id, created_at=now,
                     sent_at=now if sending else None, attempts=1 if sending else 0)
             .on_conflict_do_nothing(index_elements=["mention_id"]).returning(alerts.c.id))

@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, select, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from monitor.db import mentions
+from monitor.db import dialect_insert, mentions
 from monitor.matching import canonical_url, cluster_fingerprint, strip_tracking
 from monitor.models import InsertResult, Mention
 from monitor.store.minimise import minimise_extra
@@ -178,8 +177,7 @@ def _json_safe_extra(extra: Any, keep_fields: tuple[str, ...] = ()) -> dict[str,
 
 
 def _upsert_statement(conn: Connection, *, returning: bool = True) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(mentions).on_conflict_do_nothing(
+    stmt = dialect_insert(conn, mentions).on_conflict_do_nothing(
         index_elements=["source", "external_id"])
     return stmt.returning(mentions.c.id) if returning else stmt
 

@@ -6,9 +6,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, case, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from monitor.db import mentions, spikes
+from monitor.db import dialect_insert, mentions, spikes
 
 
 def spike_inputs(conn: Connection, since: datetime, text_since: datetime
@@ -32,7 +31,6 @@ def save_spikes(conn: Connection, events: Sequence[object], now: datetime) -> in
     } for e in events]
     if not rows:
         return 0
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(spikes).on_conflict_do_nothing(index_elements=["window_start"])
+    stmt = dialect_insert(conn, spikes).on_conflict_do_nothing(index_elements=["window_start"])
     return sum(1 for row in rows
                if conn.execute(stmt.values(**row).returning(spikes.c.id)).first() is not None)

@@ -63,8 +63,8 @@ def _ensure(conn: Connection, name: str, kind: str, now: datetime) -> None:
 
 def save_success(conn: Connection, name: str, kind: str, *, cursor: Mapping[str, str] | None,
                  status: int | None, new: int, now: datetime) -> None:
-    """The run worked: store its cursor (same transaction as its rows) and reset the failures."""
-    _ensure(conn, name, kind, now)
+    """The run worked: store its cursor (same transaction as its rows) and reset the failures.
+    One UPDATE when the connector has run before (the usual case), else one INSERT."""
     values: dict[str, object] = {
         "kind": kind, "last_success_at": now, "consecutive_failures": 0, "last_status": status,
         "last_error": None, "not_before": None, "updated_at": now,
@@ -73,7 +73,10 @@ def save_success(conn: Connection, name: str, kind: str, *, cursor: Mapping[str,
         values["cursor"] = dict(cursor)
     if new:
         values["last_new_at"] = now
-    conn.execute(update(connector_state).where(connector_state.c.name == name).values(**values))
+    done = conn.execute(update(connector_state).where(connector_state.c.name == name)
+                        .values(**values))
+    if done.rowcount == 0:
+        conn.execute(insert(connector_state).values(name=name, **values))
 
 
 def save_failure(conn: Connection, name: str, kind: str, *, status: int | None, error: str,

@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 from monitor.classify.text import prepare
 from monitor.config import InstitutionSettings
 from monitor.matching import (
+    _HANDLE_RE,
+    _NON_WORD_RE,
+    _RT_RE,
+    _URL_RE,
     Matcher,
     canonical_url,
     cluster_fingerprint,
@@ -179,6 +183,22 @@ def test_fingerprint_normalisation_is_idempotent(text: str) -> None:
     once = normalise_for_fingerprint(text)
     assert normalise_for_fingerprint(once) == once
     assert fingerprint(once) == fingerprint(text)
+
+
+def _every_pattern(text: str) -> str:
+    """The normalisation as it was before issue 14: every pattern over every text."""
+    for step in (0, 1):
+        text = _HANDLE_RE.sub(" ", _URL_RE.sub(" ", text))
+        text = fold(text) if step == 0 else text
+    return _RT_RE.sub("", _NON_WORD_RE.sub(" ", text).strip()).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Curio", " ", "HTTPS://", "http://", "WWW.", "www.", "ｗｗｗ．",
+                                 "ｈｔｔｐ://", "@", "＠", "piet", "x.nl", "/", "ſ", "é", "RT ",
+                                 ".", ":"]), max_size=12).map("".join) | st.text())
+def test_skipping_patterns_that_cannot_match_changes_no_fingerprint(text: str) -> None:
+    assert normalise_for_fingerprint(text) == _every_pattern(text)
 
 
 def test_ambiguous_name_without_context_is_kept_in_doubt(matcher: Matcher) -> None:
