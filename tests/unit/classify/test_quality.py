@@ -33,19 +33,19 @@ def _precision_recall(rows) -> tuple[float, float]:
 
 def test_tuning_split_floor() -> None:
     precision, recall = _precision_recall(quality.load(quality.TUNING))
-    assert precision >= 0.93 and recall >= 0.85
+    assert precision >= 0.94 and recall >= 0.89
 
 
 def test_frozen_split_floor() -> None:
     rows = quality.load(quality.FROZEN)
     assert len(rows) >= 1_100
     precision, recall = _precision_recall(rows)
-    assert precision >= 0.88 and recall >= 0.73
+    assert precision >= 0.89 and recall >= 0.77
     lookalikes = [ex for ex, extra in rows if extra["category"] == "lookalike"]
-    assert sum(map(_flagged, lookalikes)) <= 0.23 * len(lookalikes)
+    assert sum(map(_flagged, lookalikes)) <= 0.19 * len(lookalikes)
 
 
 def test_functional_suite_floor() -> None:
     cases = load_examples(ROOT / "tests" / "data" / "functional")
     passed = sum(1 for case in cases if _flagged(case) == case.attention)
-    assert passed >= 0.90 * len(cases)
+    assert passed >= 0.93 * len(cases)
