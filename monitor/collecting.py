@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from monitor.alerts import send_pending_alerts
 from monitor.config import ConnectorSettings, Settings
+from monitor.digest.chat_delivery import send_chat_alerts
 from monitor.errors import StoreError
 from monitor.pipeline import CollectOutcome, collect_many, failed_before_fetch
 from monitor.runtime import (
@@ -61,7 +62,8 @@ def _report(outcomes: list[CollectOutcome]) -> list[CollectOutcome]:
 
 
 def after_collect(settings: Settings, store: Store) -> None:
-    """Hooks that follow a collect: spike detection and urgent alerts."""
+    """Hooks that follow a collect: spike detection, urgent alert emails, then chat alerts (which
+    route the new urgent mentions and spikes to the configured channels)."""
     now = datetime.now(UTC)
     for hook in _hooks():
         try:
@@ -75,4 +77,4 @@ def after_collect(settings: Settings, store: Store) -> None:
 def _hooks() -> list[Callable[[Store, Settings, datetime], object]]:
     """Spike detection and urgent alerts are required parts, imported with this module: a broken
     installation (say ``css_inline`` missing) stops collect with an error, never drops alerts."""
-    return [detect_and_store_spikes, send_pending_alerts]
+    return [detect_and_store_spikes, send_pending_alerts, send_chat_alerts]

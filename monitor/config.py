@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.config_alerts import AlertsSettings, WebSettings, parse_alerts, parse_web
 from monitor.configschema import (
     check_keys,
     opt_bool,
@@ -134,6 +135,8 @@ class Settings:
     classifier: Mapping[str, Any]
     retention: RetentionSettings
     source: Path | None = None
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def connector(self, name: str) -> ConnectorSettings:
         for conn in self.connectors:
@@ -145,6 +148,7 @@ class Settings:
 
 _TOP_KEYS = {
     "institution", "database", "digest", "smtp", "connectors", "classifier", "retention",
+    "alerts", "web",
 }
 
 
@@ -188,6 +192,8 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         classifier=opt_table(raw, "classifier"),
         retention=_retention(opt_table(raw, "retention"), base),
         source=source,
+        alerts=parse_alerts(opt_table(raw, "alerts"), base),
+        web=parse_web(opt_table(raw, "web")),
     )
 
 

@@ -93,6 +93,17 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity_info": "info",
         "status_relevant": "relevant",
         "status_open": "open",
+        "chat_source": "Bron",
+        "chat_open_mention": "Open in Signaleer",
+        "chat_spike_title": "Piek: {count} vermeldingen in één uur",
+        "chat_spike_hour": "Tussen {start} en {end}.",
+        "chat_top_posts": "Meeste bereik",
+        "chat_overflow_title": "{n} melding(en) meer voor {channel}",
+        "chat_overflow_intro": "Dit kanaal krijgt hoogstens {cap} meldingen per uur. Deze kwamen "
+                               "er nog bij; ze staan ook in het dagelijkse overzicht:",
+        "chat_overflow_more": "en nog {n}",
+        "chat_test_title": "Testbericht van Signaleer",
+        "chat_test_body": "Kanaal {channel} werkt: hier komen meldingen over {institution} binnen.",
     },
     "en": {
         "digest_title": "Daily digest for {institution}",
@@ -175,6 +186,17 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity_info": "info",
         "status_relevant": "relevant",
         "status_open": "open",
+        "chat_source": "Source",
+        "chat_open_mention": "Open in Signaleer",
+        "chat_spike_title": "Spike: {count} mentions in one hour",
+        "chat_spike_hour": "Between {start} and {end}.",
+        "chat_top_posts": "Widest reach",
+        "chat_overflow_title": "{n} more alert(s) for {channel}",
+        "chat_overflow_intro": "This channel gets at most {cap} alerts an hour. These came on top; "
+                               "they are also in the daily digest:",
+        "chat_overflow_more": "and {n} more",
+        "chat_test_title": "Test message from Signaleer",
+        "chat_test_body": "Channel {channel} works: alerts about {institution} will arrive here.",
     },
 }
 

@@ -85,7 +85,7 @@ class AlertRecord:
     last_error: str | None
 
 
-def _insert(conn: Connection, table: Any) -> Any:
+def dialect_insert(conn: Connection, table: Any) -> Any:
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
@@ -186,6 +186,11 @@ def spikes_for(conn: Connection, digest_id: int | None) -> list[Spike]:
     return [_spike(r) for r in conn.execute(select(spikes).where(cond).order_by(s.window_start))]
 
 
+def spike_by_id(conn: Connection, spike_id: int) -> Spike | None:
+    row = conn.execute(select(spikes).where(spikes.c.id == spike_id)).first()
+    return _spike(row) if row is not None else None
+
+
 def connector_statuses(conn: Connection) -> list[ConnectorStatus]:
     cs, cr = connector_state.c, connector_runs.c
     first_run = (select(func.min(cr.started_at)).where(cr.connector == cs.name)
@@ -224,7 +229,7 @@ def create_digest(conn: Connection, *, digest_date: date, audience: str, message
                   recipients: Sequence[str], now: datetime, status: str = "pending"
                   ) -> DigestRecord | None:
     """Claim (date, audience). None when another run claimed it first."""
-    stmt = (_insert(conn, digests)
+    stmt = (dialect_insert(conn, digests)
             .values(digest_date=digest_date, audience=audience, status=status,
                     message_id=message_id, recipients=list(recipients), created_at=now,
                     attempts=0)
@@ -240,7 +245,7 @@ def link_items(conn: Connection, digest_id: int, sections: Mapping[int, str]) ->
         return
     rows = [{"digest_id": digest_id, "mention_id": mid, "section": sec}
             for mid, sec in sections.items()]
-    conn.execute(_insert(conn, digest_items).on_conflict_do_nothing(), rows)
+    conn.execute(dialect_insert(conn, digest_items).on_conflict_do_nothing(), rows)
 
 
 def link_spikes(conn: Connection, digest_id: int, spike_ids: Sequence[int]) -> None:
@@ -333,7 +338,7 @@ def create_alert(conn: Connection, mention_id: int, *, status: str, message_id: 
                  now: datetime) -> AlertRecord | None:
     """Insert the alert row (``sending`` claims it). None if the mention already has one."""
     sending = status == "sending"
-    stmt = (_insert(conn, alerts)
+    stmt = (dialect_insert(conn, alerts)
             .values(mention_id=mention_id, status=status, message_id=message_id, created_at=now,
                     sent_at=now if sending else None, attempts=1 if sending else 0)
             .on_conflict_do_nothing(index_elements=["mention_id"]).returning(alerts.c.id))
