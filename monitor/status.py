@@ -8,6 +8,7 @@ if it runs *and* produces something within ``digest.silent_after_hours``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,10 +21,12 @@ from monitor.config import ConnectorSettings, Settings
 from monitor.db import connector_runs, digests, mentions, sqlite_path, verdicts
 from monitor.service.jobs import next_collect_at
 from monitor.store import Store, safe_url
+from monitor.store.chat_outbox import channel_summaries
 from monitor.store.state import SourceHealth, all_states, items_since
 from monitor.store.triage import is_open
 
 FLAGGED = ("info", "attention", "urgent")
+CHANNEL_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,21 @@ class DatabaseLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelLine:
+    """An alert channel over the last ``CHANNEL_DAYS`` days: messages sent, waiting (pending,
+    held or being sent), failed for good, and uncertain (interrupted mid-send, not repeated)."""
+
+    name: str
+    sent: int
+    waiting: int
+    suppressed: int
+    failed: int
+    uncertain: int
+    last_sent: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     generated_at: datetime
     timezone: str
@@ -69,6 +87,7 @@ class StatusReport:
     connectors: tuple[ConnectorLine, ...]
     digest: DigestLine | None
     database: DatabaseLine
+    channels: tuple[ChannelLine, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))
@@ -93,8 +112,23 @@ def build_status(settings: Settings, store: Store, now: datetime | None = None) 
         lines = connector_lines(conn, settings, now)
         digest = latest_digest(conn)
         database = database_line(conn, settings.database.url)
+        channels = channel_lines(conn, settings, now)
     return StatusReport(now, settings.institution.timezone, holder.describe() if holder else None,
-                        lines, digest, database)
+                        lines, digest, database, channels)
+
+
+def channel_lines(conn: Connection, settings: Settings, now: datetime) -> tuple[ChannelLine, ...]:
+    found = {s.channel: s for s in channel_summaries(conn, now - timedelta(days=CHANNEL_DAYS))}
+    lines = []
+    for channel in settings.alerts.channels:
+        summary = found.get(channel.name)
+        n = Counter(dict(summary.counts) if summary else {})
+        lines.append(ChannelLine(
+            name=channel.name, sent=n["sent"], waiting=n["pending"] + n["claimed"] + n["sending"],
+            suppressed=n["suppressed"], failed=n["failed"], uncertain=n["uncertain"],
+            last_sent=summary.last_sent_at if summary else None,
+            last_error=summary.last_error if summary else None))
+    return tuple(lines)
 
 
 def start_of_today(settings: Settings, now: datetime) -> datetime:

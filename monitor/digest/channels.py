@@ -9,29 +9,16 @@ redacted, becomes the error recorded for the message.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import apprise
 
 from monitor.config_alerts import ChannelSettings
+from monitor.digest.chat_message import ChatMessage
 from monitor.errors import ChatError, ConfigError
 from monitor.redaction import redact
 
 ERROR_CHARS = 300
-
-
-@dataclass(frozen=True, slots=True)
-class ChatMessage:
-    """A short chat message: a title and a Markdown body."""
-
-    title: str
-    body: str
-
-
-class ChatTransport(Protocol):
-    def send(self, channel: ChannelSettings, message: ChatMessage) -> None:
-        """Deliver or raise :class:`ChatError`."""
 
 
 def _asset() -> apprise.AppriseAsset:

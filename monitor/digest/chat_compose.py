@@ -6,7 +6,7 @@ from sqlalchemy import Connection
 
 from monitor.config import Settings
 from monitor.config_alerts import ChannelSettings
-from monitor.digest.channels import ChatMessage
+from monitor.digest.chat_message import ChatMessage
 from monitor.digest.chat_render import TOP_POSTS, mention_message, overflow_message, spike_message
 from monitor.digest.i18n import Labels
 from monitor.digest.model import DigestItem

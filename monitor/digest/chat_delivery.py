@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from monitor.config import Settings
 from monitor.config_alerts import ChannelSettings
 from monitor.digest import chat_compose
-from monitor.digest.channels import AppriseTransport, ChatTransport
+from monitor.digest.chat_message import ChatTransport
 from monitor.digest.chat_policy import always_through, quiet_until, severities_for, wants
 from monitor.digest.delivery import retry_delay
 from monitor.errors import ChatError
@@ -57,7 +57,12 @@ class ChannelReport:
 def send_chat_alerts(store: Store, settings: Settings, now: datetime, *,
                      transport: ChatTransport | None = None) -> tuple[ChannelReport, ...]:
     """The after-collect hook: one pass over every configured channel."""
-    transport = transport or AppriseTransport()
+    if not settings.alerts.channels:
+        return ()
+    if transport is None:  # Apprise is loaded only where channels are configured
+        from monitor.digest.channels import AppriseTransport
+
+        transport = AppriseTransport()
     reports = []
     for channel in settings.alerts.channels:
         counts: Counter[str] = Counter()

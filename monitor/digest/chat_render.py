@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from monitor.classify.reasons import category_name, format_score, reason
-from monitor.digest.channels import ChatMessage
+from monitor.digest.chat_message import ChatMessage
 from monitor.digest.i18n import Labels
 from monitor.digest.model import DigestItem, Spike
 from monitor.digest.render import headline

@@ -93,6 +93,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity_info": "info",
         "status_relevant": "relevant",
         "status_open": "open",
+        "channel_failed": "Meldingskanaal {name}: {n} bericht(en) niet afgeleverd.",
+        "channel_uncertain": "Meldingskanaal {name}: {n} bericht(en) misschien niet aangekomen "
+                             "(onderbroken tijdens het versturen; niet opnieuw verstuurd).",
         "chat_source": "Bron",
         "chat_open_mention": "Open in Signaleer",
         "chat_spike_title": "Piek: {count} vermeldingen in één uur",
@@ -186,6 +189,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity_info": "info",
         "status_relevant": "relevant",
         "status_open": "open",
+        "channel_failed": "Alert channel {name}: {n} message(s) not delivered.",
+        "channel_uncertain": "Alert channel {name}: {n} message(s) may not have arrived "
+                             "(interrupted while sending; not sent again).",
         "chat_source": "Source",
         "chat_open_mention": "Open in Signaleer",
         "chat_spike_title": "Spike: {count} mentions in one hour",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, not_, select, update
+from sqlalchemy import Connection, exists, func, not_, select, update
 from sqlalchemy.orm import aliased
 
 from monitor.db import chat_outbox, digest_items, digests, mentions, spikes, verdicts
@@ -62,14 +62,21 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelTrouble:
-    """A channel's messages that failed or may not have arrived, since some time."""
+class ChannelSummary:
+    """One channel's messages created since some time: how many in each state, and the newest
+    error of those that failed or may not have arrived."""
 
     channel: str
-    failed: int
-    uncertain: int
+    counts: tuple[tuple[str, int], ...]
     last_error: str | None
-    last_at: datetime | None
+    last_sent_at: datetime | None
+
+    def count(self, status: str) -> int:
+        return dict(self.counts).get(status, 0)
+
+    @property
+    def troubled(self) -> int:
+        return sum(self.count(s) for s in FAILED_STATES)
 
 
 _c = chat_outbox.c
@@ -225,21 +232,23 @@ def get(conn: Connection, row_id: int) -> OutboxRow | None:
     return _row(found) if found is not None else None
 
 
-def trouble_since(conn: Connection, since: datetime) -> list[ChannelTrouble]:
-    """Per channel: messages created since then that failed for good or may not have arrived."""
-    bad = and_(_c.created_at >= since, _c.status.in_(FAILED_STATES))
-    rows = conn.execute(
-        select(_c.channel, _c.status, func.count().label("n"), func.max(_c.created_at).label("at"))
-        .where(bad).group_by(_c.channel, _c.status).order_by(_c.channel))
-    found: dict[str, dict[str, Any]] = {}
+def channel_summaries(conn: Connection, since: datetime) -> list[ChannelSummary]:
+    """Per channel with messages created since then: counts by state, newest error, last sent."""
+    rows = conn.execute(select(_c.channel, _c.status, func.count().label("n"),
+                               func.max(_c.sent_at).label("sent"))
+                        .where(_c.created_at >= since).group_by(_c.channel, _c.status))
+    counts: dict[str, dict[str, int]] = {}
+    sent: dict[str, datetime | None] = {}
     for r in rows:
-        entry = found.setdefault(r.channel, {"failed": 0, "uncertain": 0, "at": r.at})
-        entry[r.status] = r.n
-        entry["at"] = max(entry["at"], r.at)
+        counts.setdefault(r.channel, {})[r.status] = int(r.n)
+        if r.status == "sent":
+            sent[r.channel] = r.sent
     result = []
-    for channel, entry in found.items():
-        last = conn.execute(select(_c.last_error).where(bad, _c.channel == channel)
+    for channel in sorted(counts):
+        last = conn.execute(select(_c.last_error)
+                            .where(_c.channel == channel, _c.created_at >= since,
+                                   _c.status.in_(FAILED_STATES))
                             .order_by(_c.created_at.desc(), _c.id.desc()).limit(1)).scalar()
-        result.append(ChannelTrouble(channel, entry["failed"], entry["uncertain"], last,
-                                     entry["at"]))
+        result.append(ChannelSummary(channel, tuple(sorted(counts[channel].items())), last,
+                                     sent.get(channel)))
     return result
