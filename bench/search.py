@@ -1,4 +1,4 @@
-"""Search benchmark: latency of ``monitor.search.search`` on 1M mentions, and CLI cold start.
+"""Search benchmark: latency of ``monitor.store.search.search`` on 1M mentions, and CLI cold start.
 
     python -m bench.search                         # 1M mentions, SQLite and PostgreSQL
     python -m bench.search --rows 2000 --queries 20    # a tiny run (CI)
@@ -120,8 +120,8 @@ def make_queries(per_class: int, seed: int) -> dict[str, list[str]]:
 
 def time_queries(url: str, queries: dict[str, list[str]]) -> dict[str, list[float]]:
     """Milliseconds per query, per class; a short warm-up first (not counted)."""
-    from monitor.search import SearchFilters, search
     from monitor.store import Store
+    from monitor.store.search import SearchFilters, search
 
     store = Store.open(url, upgrade=False)
     filters = SearchFilters(limit=50, sort="newest")

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from monitor.alerts import send_pending_alerts
 from monitor.config import ConnectorSettings, Settings
+from monitor.digest.alerts import send_pending_alerts
 from monitor.digest.chat_delivery import send_chat_alerts
 from monitor.errors import StoreError
 from monitor.pipeline import CollectOutcome, collect_many, failed_before_fetch

@@ -81,8 +81,8 @@ def compact_after_import(store: Store, new: int) -> None:
     """Tidy the search structures after an import: fully when the import is a large part of the
     table (bulk loads: SQLite merges its full-text index, PostgreSQL rewrites the table in time
     order), else (SQLite only) a proportional amount of incremental merging."""
-    from monitor.search import compact_index
     from monitor.store.mentions import count
+    from monitor.store.search import compact_index
 
     with store.transaction() as conn:
         large = new * 4 >= count(conn)

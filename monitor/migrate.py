@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+import migrations
+
 
 def _alembic_config(engine: Engine):
     from alembic.config import Config
-
-    import migrations
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
@@ -36,8 +36,6 @@ def is_current(engine: Engine) -> bool:
     """One query, no Alembic import: the fast path every command takes before it works."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
-
-    import migrations
 
     try:
         with engine.connect() as conn:

@@ -120,3 +120,16 @@ class InsertResult:
 
     new_ids: tuple[int, ...]
     duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class Spike:
+    """A burst of mentions found by the classifier's spike detector."""
+
+    id: int
+    window_start: datetime
+    window_end: datetime
+    count: int
+    baseline: float
+    top_terms: tuple[str, ...]
+    sources: tuple[str, ...]

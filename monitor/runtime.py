@@ -45,9 +45,10 @@ def check_parts(settings: Settings) -> None:
 def check_classifier(settings: Settings) -> None:
     """Validate ``[classifier]`` and the categories alert channels name; raises ``ConfigError``
     naming the key."""
-    from monitor.classify.settings import CATEGORIES, ClassifierSettings
+    from monitor.classify.settings import CATEGORIES
+    from monitor.classify.settings_parse import parse_classifier
 
-    ClassifierSettings.from_mapping(settings.classifier)
+    parse_classifier(settings.classifier)
     for i, channel in enumerate(settings.alerts.channels):
         for category in channel.categories:
             if category not in CATEGORIES:
@@ -95,10 +96,11 @@ def build_matcher(settings: Settings) -> Matcher:
 
 def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
     """Rules from config, plus the active learned model when the store has one (and it is on)."""
-    from monitor.classify import ClassifierContext, ClassifierSettings, classify
+    from monitor.classify import ClassifierContext, classify
+    from monitor.classify.settings_parse import parse_classifier
     from monitor.pipeline import Classifier
 
-    use_model = ClassifierSettings.from_mapping(settings.classifier).model.enabled
+    use_model = parse_classifier(settings.classifier).model.enabled
     loaded = active_model(store) if store is not None and use_model else None
     model, version = loaded if loaded else (None, "rules")
     context = ClassifierContext.from_settings(settings, model=model)

@@ -7,25 +7,22 @@ if it runs *and* produces something within ``digest.silent_after_hours``.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, text
+from sqlalchemy import Connection
 
 from monitor.config import ConnectorSettings, Settings
-from monitor.db import connector_runs, digests, mentions, sqlite_path, verdicts
 from monitor.service.jobs import next_collect_at
+from monitor.service.lock import current_holder
 from monitor.store import Store, safe_url
 from monitor.store.chat_outbox import channel_summaries
+from monitor.store.digests import list_digests
+from monitor.store.health import database_size, mention_counts, run_bounds
 from monitor.store.state import SourceHealth, all_states, items_since
-from monitor.store.triage import is_open
 
-FLAGGED = ("info", "attention", "urgent")
 CHANNEL_DAYS = 7
 
 
@@ -104,8 +101,6 @@ def _jsonable(value: Any) -> Any:
 
 
 def build_status(settings: Settings, store: Store, now: datetime | None = None) -> StatusReport:
-    from monitor.service.lock import current_holder
-
     now = now or datetime.now(UTC)
     holder = current_holder(settings.database.url)
     with store.reading() as conn:
@@ -139,16 +134,9 @@ def start_of_today(settings: Settings, now: datetime) -> datetime:
 def connector_lines(conn: Connection, settings: Settings, now: datetime) -> tuple[ConnectorLine, ...]:
     states = {s.name: s for s in all_states(conn)}
     today = items_since(conn, start_of_today(settings, now))
-    runs = _run_bounds(conn)
+    runs = run_bounds(conn)
     return tuple(_line(c, states.get(c.name), runs.get(c.name, (None, None)), today.get(c.name, 0),
                        settings, now) for c in settings.connectors)
-
-
-def _run_bounds(conn: Connection) -> dict[str, tuple[datetime | None, datetime | None]]:
-    c = connector_runs.c
-    rows = conn.execute(select(c.connector, func.min(c.started_at), func.max(c.started_at))
-                        .group_by(c.connector))
-    return {name: (first, last) for name, first, last in rows}
 
 
 def _line(conf: ConnectorSettings, state: SourceHealth | None,
@@ -184,50 +172,14 @@ def health(conf: ConnectorSettings, state: SourceHealth | None, first_run: datet
 
 
 def latest_digest(conn: Connection) -> DigestLine | None:
-    try:
-        from monitor.store.digests import list_digests
-    except ImportError:
-        list_digests = None
-    if list_digests is not None:
-        found = list_digests(conn, limit=1)
-        if not found:
-            return None
-        r = found[0]
-        return DigestLine(r.digest_date, r.status, r.sent_at, r.attempts, r.item_count, r.last_error)
-    row = conn.execute(select(digests).order_by(digests.c.digest_date.desc(), digests.c.id.desc())
-                       .limit(1)).first()
-    if row is None:
+    found = list_digests(conn, limit=1)
+    if not found:
         return None
-    return DigestLine(row.digest_date, row.status, row.sent_at, row.attempts or 0, 0, row.last_error)
+    r = found[0]
+    return DigestLine(r.digest_date, r.status, r.sent_at, r.attempts, r.item_count, r.last_error)
 
 
 def database_line(conn: Connection, url: str) -> DatabaseLine:
     counts = mention_counts(conn)
     return DatabaseLine(url=safe_url(url), dialect=conn.dialect.name,
                         size_bytes=database_size(conn, url), **counts)
-
-
-def mention_counts(conn: Connection) -> Mapping[str, int]:
-    v = verdicts.c
-    flagged = v.severity.in_(FLAGGED)
-    open_ = and_(flagged, is_open(v.mention_id))
-    total = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
-    n_flagged = conn.execute(select(func.count()).select_from(verdicts).where(flagged)).scalar_one()
-    n_open = conn.execute(select(func.count()).select_from(verdicts).where(open_)).scalar_one()
-    return {"mentions": int(total), "flagged": int(n_flagged), "open": int(n_open)}
-
-
-def database_size(conn: Connection, url: str) -> int | None:
-    """SQLite: the file plus its WAL; PostgreSQL: every table of the schema with indexes/TOAST."""
-    if conn.dialect.name == "sqlite":
-        path = sqlite_path(url)
-        if path is None:
-            return None
-        return sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
-    if conn.dialect.name == "postgresql":
-        value = conn.execute(text(
-            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'm') AND n.nspname = current_schema()")).scalar_one()
-        return int(value)
-    return None

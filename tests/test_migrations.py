@@ -100,7 +100,7 @@ def test_0002_keys_existing_rows_by_connector_name_and_keeps_what_hangs_off_them
             "INSERT INTO mentions (id, sort_key, source, kind, external_id, url, text, "
             "author_followers, published_at, collected_at) VALUES (3, 3, 'krant', 'rss', '1', "
             "'https://e.nl/2', 'datalek bij curio', 3000000000, :now, :now)"), {"now": now})
-    from monitor.search import SearchFilters, search
+    from monitor.store.search import SearchFilters, search
 
     with engine.connect() as conn:
         assert [s.id for s in search(conn, "curio", SearchFilters())] == [3, 2, 1]

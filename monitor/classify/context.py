@@ -12,6 +12,7 @@ from monitor.classify.learned import SignalModel, default_model
 from monitor.classify.lexicon import Lexicon, build_lexicon
 from monitor.classify.scan import MatcherIndex, matchers_in
 from monitor.classify.settings import ClassifierSettings
+from monitor.classify.settings_parse import parse_classifier
 from monitor.config import InstitutionSettings
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class ClassifierContext:
         cls, settings: Settings, *, model: TrainedModel | None = None,
     ) -> ClassifierContext:
         """From the loaded config: validates ``[classifier]`` (raises ``ConfigError``)."""
-        classifier = ClassifierSettings.from_mapping(settings.classifier)
+        classifier = parse_classifier(settings.classifier)
         return cls.build(classifier, settings.institution, language=settings.digest.language,
                          model=model)
 

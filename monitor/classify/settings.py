@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from monitor.errors import ConfigError
 from monitor.models import Severity
@@ -79,7 +78,7 @@ class ModelSettings:
 
 @dataclass(frozen=True, slots=True)
 class ClassifierSettings:
-    """Validated ``[classifier]`` settings. Build with :meth:`from_mapping`."""
+    """Validated ``[classifier]`` settings. Build with ``settings_parse.parse_classifier``."""
 
     language: str | None = None
     languages: tuple[str, ...] = ("nl", "en")
@@ -102,13 +101,6 @@ class ClassifierSettings:
     # The shipped learned model's abuse probability from which it flags a post as offensive on
     # its own (1 switches that off); below it the model only ever adds to the rules' evidence.
     learned_at: float = 0.85
-
-    @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any] | None) -> ClassifierSettings:
-        """Validate the raw ``[classifier]`` table; raise ``ConfigError`` naming the bad key."""
-        from monitor.classify.settings_parse import parse_classifier
-
-        return parse_classifier(raw or {})
 
 
 def check_category(name: str, where: str) -> str:

@@ -168,7 +168,9 @@ def _reach(t: Mapping[str, Any]) -> tuple[int, int, float]:
     return low, full, _fraction(r, f"{P}.reach.boost", 0.3)
 
 
-def parse_classifier(t: Mapping[str, Any]) -> ClassifierSettings:
+def parse_classifier(t: Mapping[str, Any] | None) -> ClassifierSettings:
+    """Validate the raw ``[classifier]`` table; raise ``ConfigError`` naming the bad key."""
+    t = t or {}
     check_keys(t, _TOP, P)
     language = opt_str(t, f"{P}.language", "") or None
     if language not in (None, "nl", "en"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from monitor.cli.render import print_table
 from monitor.demo import DEMO_INSTITUTION, DemoReport
-from monitor.search import SearchFilters, search
 from monitor.store import Store
+from monitor.store.search import SearchFilters, search
 
 SHOWN = 12
 

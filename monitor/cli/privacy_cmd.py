@@ -1,7 +1,7 @@
 """``signaleer subject …`` (data-subject requests) and ``retention new-key``; see docs/privacy.md.
 
 ``signaleer retention apply`` lives in ``retention_cmd`` (it takes the instance lock) and calls
-``monitor.privacy.apply_retention``; ``retention_new_key`` is meant to be attached to that group.
+``monitor.privacy.retention.apply_retention``; ``retention_new_key`` is meant to be attached to that group.
 """
 
 from __future__ import annotations

@@ -76,8 +76,8 @@ def search(ctx: click.Context, words: tuple[str, ...], sources: tuple[str, ...],
     """
     from monitor.cli.render import print_csv, print_json_lines, print_table, shown_note
     from monitor.models import Severity
-    from monitor.search import SearchFilters, count_matches, search_all
-    from monitor.search import search as run_search
+    from monitor.store.search import SearchFilters, count_matches, search_all
+    from monitor.store.search import search as run_search
 
     if as_json and as_csv:
         raise CliError("choose one of --json and --csv", 2)

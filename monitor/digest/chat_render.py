@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from monitor.classify.reasons import category_name, format_score, reason
 from monitor.digest.chat_message import ChatMessage
 from monitor.digest.i18n import Labels
-from monitor.digest.model import DigestItem, Spike
+from monitor.digest.model import DigestItem
 from monitor.digest.render import headline
 from monitor.digest.text import one_line
+from monitor.models import Spike
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 TOP_POSTS = 3

@@ -26,11 +26,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection
 
 from monitor.config import Settings
-from monitor.digest.model import DigestContent, RenderedDigest
-from monitor.digest.render import MAX_HTML_BYTES, render_digest
-from monitor.digest.selection import build_content, read_inputs
-from monitor.errors import MailError
-from monitor.mailer import (
+from monitor.digest.mailer import (
     MAYBE_DELIVERED,
     Outgoing,
     SmtpTransport,
@@ -38,6 +34,10 @@ from monitor.mailer import (
     check_addresses,
     make_message_id,
 )
+from monitor.digest.model import DigestContent, RenderedDigest
+from monitor.digest.render import MAX_HTML_BYTES, render_digest
+from monitor.digest.selection import build_content, read_inputs
+from monitor.errors import MailError
 from monitor.store import Store
 from monitor.store import digests as db
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
+from monitor.models import Spike
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -58,19 +60,6 @@ class ItemSection:
     @property
     def hidden(self) -> int:
         return self.total - len(self.items)
-
-
-@dataclass(frozen=True, slots=True)
-class Spike:
-    """A burst of mentions found by the classifier's spike detector."""
-
-    id: int
-    window_start: datetime
-    window_end: datetime
-    count: int
-    baseline: float
-    top_terms: tuple[str, ...]
-    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

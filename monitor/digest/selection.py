@@ -38,11 +38,10 @@ from monitor.digest.model import (
     ItemSection,
     Section,
     SourceHealth,
-    Spike,
     SpikeSection,
 )
 from monitor.digest.text import alias_pattern, excerpt, one_line, safe_href
-from monitor.models import Severity, StoredMention
+from monitor.models import Severity, Spike, StoredMention
 from monitor.store import digests as db
 from monitor.store.chat_outbox import channel_summaries
 from monitor.store.reading import stored_mentions

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from monitor.models import StoredMention
-from monitor.privacy.minimise import ENGAGEMENT_FIELDS
+from monitor.store.minimise import ENGAGEMENT_FIELDS
 
 SECTION = "share"
 MAX_SHARE = 10

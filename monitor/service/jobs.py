@@ -23,8 +23,9 @@ from typing import Any
 from monitor.collecting import run_collect
 from monitor.config import Settings
 from monitor.digest.delivery import send_due
-from monitor.privacy import apply_retention
-from monitor.store import Store
+from monitor.privacy.retention import apply_retention
+from monitor.store import Store, health
+from monitor.store.search import compact_index
 
 log = logging.getLogger("monitor.service")
 
@@ -87,18 +88,8 @@ def build_jobs(settings: Settings, now: datetime,
 
 def last_run_times(store: Store) -> dict[str, datetime]:
     """The start of each connector's latest run, from ``connector_runs``."""
-    from sqlalchemy import func, select
-
-    from monitor.db import connector_runs
-
-    c = connector_runs.c
     with store.reading() as conn:
-        rows = conn.execute(select(c.connector, func.max(c.started_at)).group_by(c.connector))
-        return {name: _aware(at) for name, at in rows if at is not None}
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return health.last_run_times(conn)
 
 
 # ----------------------------------------------------------------------------- the jobs
@@ -132,8 +123,6 @@ def retention_job(settings: Settings, store: Store, now: datetime | None = None,
 def tidy_search_index(store: Store) -> None:
     """Daily upkeep: some incremental merging of SQLite's full-text index (collected rows never
     pass through the importer, which merges after bulk loads). Cheap; a no-op on PostgreSQL."""
-    from monitor.search import compact_index
-
     with store.transaction() as conn:
         compact_index(conn, 500)
 

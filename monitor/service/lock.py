@@ -21,29 +21,21 @@ daemon's "stop requested"; then :class:`LockBusy` too).
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from monitor.db import sqlite_path
 from monitor.errors import SignaleerError, StoreError
+from monitor.service.holder import Holder, lock_key
+from monitor.service.pglock import AdvisoryLock
 
 EX_TEMPFAIL = 75
-LOCK_NAME = "signaleer"
-
-
-def lock_key(schema: str | None = None) -> int:
-    """A stable signed 64-bit key for ``pg_try_advisory_lock``: from "signaleer" (schema public)."""
-    name = LOCK_NAME if schema in (None, "", "public") else f"{LOCK_NAME}:{schema}"
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
 LOCK_KEY = lock_key()
 APP_PREFIX = "signaleer-lock"
 
@@ -52,21 +44,6 @@ class LockBusy(SignaleerError):
     """Another Signaleer process holds the instance lock."""
 
     exit_code = EX_TEMPFAIL
-
-
-@dataclass(frozen=True, slots=True)
-class Holder:
-    """Who holds the lock, as far as we can tell (for messages and ``status``)."""
-
-    purpose: str
-    host: str
-    pid: int | None
-    since: str | None
-
-    def describe(self) -> str:
-        pid = f" pid {self.pid}" if self.pid else ""
-        since = f" since {self.since}" if self.since else ""
-        return f"{self.purpose} on {self.host}{pid}{since}"
 
 
 class _Backend(Protocol):
@@ -177,8 +154,6 @@ class _NoLock:
 
 def lock_path_for(url: str) -> Path | None:
     """``<db>.lock`` beside a SQLite file; ``None`` for in-memory SQLite and other databases."""
-    from monitor.db import sqlite_path
-
     db = sqlite_path(url)
     return db.with_name(db.name + ".lock") if db is not None else None
 
@@ -187,8 +162,6 @@ def _backend(url: str, purpose: str) -> _Backend:
     if url.startswith("sqlite"):
         path = lock_path_for(url)
         return _FileLock(path, purpose) if path else _NoLock()
-    from monitor.service.pglock import AdvisoryLock
-
     return AdvisoryLock(url, purpose)
 
 

@@ -17,8 +17,9 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from monitor.db import normalise_url
 from monitor.errors import StoreError
-from monitor.service.lock import Holder, lock_key
+from monitor.service.holder import Holder, lock_key
 
 _HOLDER_SQL = text("""
     SELECT a.application_name, a.backend_start
@@ -32,8 +33,6 @@ _HOLDER_SQL = text("""
 
 class AdvisoryLock:
     def __init__(self, url: str, purpose: str) -> None:
-        from monitor.db import normalise_url
-
         self.url = normalise_url(url)
         self.purpose = purpose
         self.key: int | None = None

@@ -11,10 +11,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from monitor import migrate
+from monitor.db import make_engine, sqlite_path
 from monitor.errors import StoreError
 from monitor.models import InsertResult, Mention
+from monitor.store.mentions import insert_new
 
 
 class Store:
@@ -27,8 +31,6 @@ class Store:
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True, keep_fields: tuple[str, ...] = ()) -> Store:
         """Connect, and (by default) bring the schema up to date. Errors become ``StoreError``."""
-        from monitor.db import make_engine
-
         _check_sqlite_location(url)
         engine = make_engine(url)
         store = cls(engine, keep_fields=keep_fields)
@@ -43,8 +45,6 @@ class Store:
         return store
 
     def upgrade(self) -> None:
-        from monitor import migrate
-
         try:
             if not migrate.is_current(self.engine):
                 migrate.upgrade(self.engine)
@@ -88,8 +88,6 @@ class Store:
                    batch_size: int = 2000, max_age: timedelta | None = None) -> InsertResult:
         """Insert the mentions that are not stored yet; return the new ids. Dedup-safe, batched.
         Mentions older than ``max_age`` are stored as stale: searchable, never news."""
-        from monitor.store.mentions import insert_new
-
         if conn is not None:
             return insert_new(conn, batch, batch_size=batch_size, keep_fields=self.keep_fields,
                               max_age=max_age)
@@ -100,8 +98,6 @@ class Store:
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except SQLAlchemyError:
@@ -116,8 +112,6 @@ def _db_message(exc: DBAPIError) -> str:
 
 def _check_sqlite_location(url: str) -> None:
     """Create the SQLite file's folder; say clearly when it cannot exist."""
-    from monitor.db import sqlite_path
-
     path = sqlite_path(url)
     if path is None:
         return

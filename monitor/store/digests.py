@@ -35,7 +35,7 @@ from monitor.db import (
     spikes,
     verdicts,
 )
-from monitor.digest.model import Spike
+from monitor.models import Spike
 from monitor.store.triage import is_open
 
 FLAGGED_SEVERITIES = ("info", "attention", "urgent")

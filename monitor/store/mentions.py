@@ -15,7 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from monitor.db import mentions
+from monitor.matching import canonical_url, normalise_for_fingerprint, strip_tracking
 from monitor.models import InsertResult, Mention
+from monitor.store.minimise import minimise_extra
 
 SORT_SHIFT = 20
 SORT_LOW_MASK = (1 << SORT_SHIFT) - 1
@@ -103,8 +105,6 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
            max_age: timedelta | None = None) -> dict[str, Any]:
     """A mention as a ``mentions`` row: cleaned, capped, with sort key, canonical URL, fingerprint;
     ``stale`` when it was published more than ``max_age`` before now, its first sight."""
-    from monitor.matching import canonical_url
-
     row = _cleaned_fields(mention, collected_at, keep_fields)
     url, text, published = row["url"], row["text"], row["published_at"]
     return {
@@ -119,8 +119,6 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
 def _cleaned_fields(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...]
                     ) -> dict[str, Any]:
     """The row's columns that hold the mention itself, cleaned and capped as stored."""
-    from monitor.matching import strip_tracking
-
     published = mention.published_at.astimezone(UTC)
     if published > collected_at + FUTURE_TOLERANCE:
         published = collected_at
@@ -180,8 +178,6 @@ def content_fingerprint(text: str) -> str | None:
     Equal to ``matching.fingerprint(text)``, which would normalise the text a second time
     (normalising is idempotent but is most of the per-row cost of an insert).
     """
-    from monitor.matching import normalise_for_fingerprint
-
     normal = normalise_for_fingerprint(text)
     if normal.count(" ") + 1 < MIN_FINGERPRINT_WORDS:
         return None
@@ -191,8 +187,6 @@ def content_fingerprint(text: str) -> str | None:
 def _json_safe_extra(extra: Any, keep_fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """Data minimisation: only the fields Signaleer uses (engagement counts, outlet) and the
     configured ``retention.keep_fields`` are stored; the matched alias has its own column."""
-    from monitor.privacy.minimise import minimise_extra
-
     kept = minimise_extra(extra, keep_fields)
     kept.pop("matched_alias", None)
     return {k: clean(v) if isinstance(v, str) else v for k, v in kept.items()} or None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from monitor.db import flags, mentions, triage, verdicts
 from monitor.models import Mention, Severity, StoredMention, TriageEntry, Verdict
+from monitor.store.triage import latest_status
 
 
 def _mention(row: Any) -> Mention:
@@ -32,8 +33,6 @@ def stored_mentions(conn: Connection, ids: Sequence[int]) -> list[StoredMention]
     """Load mentions by id, in the order given, with their verdict and latest triage status."""
     if not ids:
         return []
-    from monitor.store.triage import latest_status
-
     v = verdicts.c
     stmt = (select(mentions, v.severity, v.score, v.categories, v.reasons,
                    latest_status(mentions.c.id).label("triage_status"))
@@ -73,7 +72,5 @@ def flag_rows(conn: Connection, mention_id: int) -> list[tuple[str, str]]:
 def cluster_size(conn: Connection, cluster_id: int | None) -> int:
     if cluster_id is None:
         return 1
-    from sqlalchemy import func
-
     return conn.execute(select(func.count()).select_from(mentions)
                         .where(mentions.c.cluster_id == cluster_id)).scalar_one()

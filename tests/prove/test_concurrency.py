@@ -15,8 +15,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from monitor.search import SearchFilters, search
 from monitor.store import Store
+from monitor.store.search import SearchFilters, search
 from tests.prove.helpers import REPO, loopback_env, percentile, report, scale
 
 QUERIES = ("curio", "curio studenten", '"open dag"', "stage OR examen", "docent -kantine", "les*",

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from monitor.config import ConfigError, InstitutionSettings, load_settings, parse_settings
 from monitor.errors import SearchSyntaxError
 from monitor.matching import Matcher, canonical_url, fold, normalise_for_fingerprint
-from monitor.searchquery import MAX_TERMS, parse, to_fts5, to_tsquery_sql
+from monitor.store.searchquery import MAX_TERMS, parse, to_fts5, to_tsquery_sql
 from tests.prove.helpers import scale
 
 EXAMPLES = scale(300, 3000)

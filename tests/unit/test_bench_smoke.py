@@ -90,8 +90,8 @@ def test_queries_are_seeded_and_cover_every_class() -> None:
 def test_postgres_time_order_plans_agree(pg_schema: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index walk, the full bitmap and the time-sliced bitmap return the same mentions."""
     from bench import search as bench_search
-    from monitor import search as search_mod
     from monitor.store import Store
+    from monitor.store import search as search_mod
 
     url = bench_search.postgres_database(PG_URL or "", 400, 9, False, pg_schema)
     queries = ["curio", "de", "curio school", '"open dag"', "het -curio", "de OR het"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.privacy.minimise import ALWAYS_KEPT, dropped_keys, minimise_extra
+from monitor.store.minimise import ALWAYS_KEPT, dropped_keys, minimise_extra
 from tests.factories import mention
 
 RAW = {"matched_alias": "Curio", "reblogs": 4, "favourites": 9, "outlet": "BN DeStem",

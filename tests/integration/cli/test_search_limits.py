@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.cli.render import print_json_lines
 from monitor.models import Mention
-from monitor.search import SearchFilters, search_all
 from monitor.store import Store
+from monitor.store.search import SearchFilters, search_all
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from monitor.alerts import send_pending_alerts
+from monitor.digest.alerts import send_pending_alerts
 from monitor.digest.delivery import preview
 from monitor.digest.model import ItemSection
 from monitor.store import Store

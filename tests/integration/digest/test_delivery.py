@@ -240,7 +240,7 @@ def test_pending_digest_keeps_its_items_out_of_the_next_one(store: Store) -> Non
 
 
 def test_write_digest_file_marks_nothing(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from monitor.digest import write_digest_file
+    from monitor.digest.files import write_digest_file
 
     add_flagged(store, [mention(1)], "urgent")
     path = write_digest_file(store, make_settings(), tmp_path / "out", NOW)

@@ -10,8 +10,8 @@ import pytest
 import trustme
 
 from monitor.config import SmtpSettings
+from monitor.digest.mailer import Outgoing, SmtpTransport, build_message, check_addresses, make_message_id
 from monitor.errors import MailError
-from monitor.mailer import Outgoing, SmtpTransport, build_message, check_addresses, make_message_id
 from tests.integration.digest.smtp_server import (
     authenticator,
     free_port,

@@ -13,9 +13,9 @@ from connectors.mastodon import MastodonConnector
 from monitor.cli import cli
 from monitor.config import InstitutionSettings
 from monitor.pipeline import collect
-from monitor.search import SearchFilters, search
 from monitor.store import Store
 from monitor.store.mentions import MAX_FOLLOWERS
+from monitor.store.search import SearchFilters, search
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "api" / "mastodon"
 

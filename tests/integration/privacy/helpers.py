@@ -10,8 +10,8 @@ from sqlalchemy import Connection, func, insert, select, text
 from monitor.config import RetentionSettings
 from monitor.db import alerts, audit_log, digest_items, digests, flags, mentions, triage, verdicts
 from monitor.models import Severity, Verdict
-from monitor.search import SearchFilters, search
 from monitor.store import Store
+from monitor.store.search import SearchFilters, search
 from monitor.store.triage import add_triage
 from monitor.store.verdicts import save_verdicts
 from tests.factories import mention

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from monitor.db import mentions
 from monitor.errors import ConfigError
 from monitor.models import Severity, Verdict
-from monitor.privacy import apply_retention
 from monitor.privacy.pseudonym import is_pseudonym, pseudonym
+from monitor.privacy.retention import apply_retention
 from monitor.store import Store
 from tests.integration.privacy.helpers import (
     KEY,

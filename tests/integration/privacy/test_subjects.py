@@ -12,7 +12,8 @@ from monitor.config import parse_settings
 from monitor.db import audit_log, digest_items, flags, mentions, spikes, triage, verdicts
 from monitor.errors import InputError
 from monitor.models import Severity, Verdict
-from monitor.privacy import apply_retention, erase_subject, export_subject
+from monitor.privacy.retention import apply_retention
+from monitor.privacy.subjects import erase_subject, export_subject
 from monitor.store import Store
 from monitor.store.digests import spikes_for
 from tests.integration.privacy.helpers import (
@@ -81,7 +82,7 @@ def test_erase_leaves_no_row_no_search_hit_and_no_audit_trace(store: Store) -> N
 
 
 def test_erase_takes_the_person_out_of_unsent_digests(store: Store) -> None:
-    from monitor.digest import preview
+    from monitor.digest.delivery import preview
 
     ids = _scenario(store)
     settings = parse_settings({}, None)

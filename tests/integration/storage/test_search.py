@@ -10,8 +10,8 @@ from sqlalchemy import insert
 from monitor.db import flags, triage, verdicts
 from monitor.errors import SearchSyntaxError
 from monitor.models import Severity
-from monitor.search import SearchFilters, search
 from monitor.store import Store
+from monitor.store.search import SearchFilters, search
 from tests.factories import T0, mention
 
 TEXTS = [

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.classify import ClassifierContext, ClassifierSettings, classify
+from monitor.classify import ClassifierContext, classify
 from monitor.classify.language import detect_language
 from monitor.classify.pii import elfproef, find_pii
 from monitor.classify.reasons import format_int, format_score
+from monitor.classify.settings_parse import parse_classifier
 from monitor.classify.text import prepare
 from monitor.config import parse_settings
 from monitor.errors import ConfigError
@@ -17,7 +18,7 @@ from .conftest import INSTITUTION
 
 
 def test_defaults_without_config():
-    s = ClassifierSettings.from_mapping({})
+    s = parse_classifier({})
     assert s.attention_threshold == 0.4 and s.languages == ("nl", "en")
     assert any(r.any_of == ("crisis",) and r.min_followers == 5000 for r in s.rules)
 
@@ -42,7 +43,7 @@ def test_defaults_without_config():
 ])
 def test_config_errors_name_the_key(raw, key):
     with pytest.raises(ConfigError) as err:
-        ClassifierSettings.from_mapping(raw)
+        parse_classifier(raw)
     message = str(err.value)
     assert message.startswith(key) and "\n" not in message
 

@@ -13,10 +13,10 @@ from monitor.digest.model import (
     HealthSection,
     ItemSection,
     SourceHealth,
-    Spike,
     SpikeSection,
 )
 from monitor.digest.text import alias_pattern, excerpt
+from monitor.models import Spike
 
 NOW = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Amsterdam
 NAMES = alias_pattern(["Curio", "ROC West-Brabant"])

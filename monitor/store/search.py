@@ -29,8 +29,9 @@ from sqlalchemy.sql import Select
 from monitor.db import flags, mentions, triage, verdicts
 from monitor.errors import SearchSyntaxError, StoreError
 from monitor.models import Severity, StoredMention
-from monitor.searchquery import Query, parse, to_fts5, to_tsquery_sql
+from monitor.store.mentions import sort_key_bounds
 from monitor.store.reading import stored_mentions
+from monitor.store.searchquery import Query, parse, to_fts5, to_tsquery_sql
 from monitor.store.triage import is_open, latest_status
 
 SORTS = ("newest", "oldest", "relevance")
@@ -225,8 +226,6 @@ def _postgres_estimates(conn: Connection, stmt: Select[Any]) -> tuple[float, flo
 
 
 def _filter_clauses(f: SearchFilters) -> list[Any]:
-    from monitor.store.mentions import sort_key_bounds
-
     m = mentions.c
     clauses: list[Any] = []
     low, high = sort_key_bounds(f.since, f.until)

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.config import Settings
+from monitor.digest.mailer import Outgoing, SmtpTransport, Transport, check_addresses, make_message_id
 from monitor.digest.model import DigestItem
 from monitor.digest.render import render_alert
 from monitor.digest.selection import to_item
 from monitor.digest.text import alias_pattern
 from monitor.errors import MailError
-from monitor.mailer import Outgoing, SmtpTransport, Transport, check_addresses, make_message_id
 from monitor.store import Store
 from monitor.store import digests as db
 from monitor.store.reading import stored_mentions
