@@ -49,16 +49,28 @@ def describe(channel: ChannelSettings) -> str:
 
 
 class AppriseTransport:
-    """Send through Apprise, one URL per message, synchronously."""
+    """Send through Apprise, one URL per channel, synchronously."""
+
+    def __init__(self) -> None:
+        self._senders: dict[str, apprise.Apprise] = {}
+
+    def prepare(self, channel: ChannelSettings) -> None:
+        """Build the channel's Apprise sender (its plug-ins load on first use) ahead of time."""
+        if channel.name in self._senders:
+            return
+        sender = apprise.Apprise(asset=_asset())
+        with apprise.LogCapture(level=logging.ERROR):
+            understood = sender.add(channel.url)
+        if not understood:
+            raise ChatError(f"channel {channel.name}: Apprise does not understand its URL",
+                            retriable=False)
+        self._senders[channel.name] = sender
 
     def send(self, channel: ChannelSettings, message: ChatMessage) -> None:
-        sender = apprise.Apprise(asset=_asset())
+        self.prepare(channel)
         with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
-            if not sender.add(channel.url):
-                raise ChatError(f"channel {channel.name}: Apprise does not understand its URL",
-                                retriable=False)
-            ok = sender.notify(body=message.body, title=message.title,
-                               body_format=apprise.NotifyFormat.MARKDOWN)
+            ok = self._senders[channel.name].notify(body=message.body, title=message.title,
+                                                    body_format=apprise.NotifyFormat.MARKDOWN)
             said = captured.getvalue()
         if not ok:
             raise ChatError(f"channel {channel.name}: not delivered: {_last_line(said)}")

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from monitor.config import Settings
 from monitor.config_alerts import ChannelSettings
 from monitor.digest import chat_compose
-from monitor.digest.chat_message import ChatTransport
+from monitor.digest.chat_message import ChatMessage, ChatTransport
 from monitor.digest.chat_policy import always_through, quiet_until, severities_for, wants
 from monitor.digest.delivery import retry_delay
 from monitor.errors import ChatError
@@ -127,12 +127,12 @@ def _one(store: Store, settings: Settings, channel: ChannelSettings, row: db.Out
 
 def _deliver(store: Store, settings: Settings, channel: ChannelSettings, row: db.OutboxRow,
              now: datetime, transport: ChatTransport, errors: list[str]) -> str:
+    """Render and get ready; record ``sending``; hand over; record the result."""
     attempts = row.attempts + 1
-    with store.reading() as conn:
-        message = chat_compose.compose(conn, settings, channel, row)
+    message, problem = _ready(store, settings, channel, row, transport)
     with store.transaction() as conn:
         if message is None:
-            db.finish(conn, row.id, "failed", now, error="no longer stored (retention or erasure)")
+            db.finish(conn, row.id, "failed", now, error=problem)
             return "failed"
         if not db.begin_send(conn, row.id, attempts, now + LEASE):
             return "busy"
@@ -151,6 +151,21 @@ def _deliver(store: Store, settings: Settings, channel: ChannelSettings, row: db
         db.finish(conn, row.id, "sent", now)
     log.info("chat %s sent to %s", row.kind, channel.name)
     return "sent"
+
+
+def _ready(store: Store, settings: Settings, channel: ChannelSettings, row: db.OutboxRow,
+           transport: ChatTransport) -> tuple[ChatMessage | None, str | None]:
+    """(message, None), or (None, why it cannot be sent). Everything but the hand-over happens
+    here, before ``sending`` is recorded, so a crash in that state is as unlikely as can be."""
+    with store.reading() as conn:
+        message = chat_compose.compose(conn, settings, channel, row)
+    if message is None:
+        return None, "no longer stored (retention or erasure)"
+    try:
+        transport.prepare(channel)
+    except ChatError as exc:
+        return None, str(exc)
+    return message, None
 
 
 def _overflow(store: Store, channel: ChannelSettings, now: datetime) -> db.OutboxRow | None:

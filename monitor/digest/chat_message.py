@@ -18,5 +18,9 @@ class ChatMessage:
 
 
 class ChatTransport(Protocol):
+    def prepare(self, channel: ChannelSettings) -> None:
+        """Get ready to send to ``channel`` (load what sending needs), so that the moment between
+        "about to send" being recorded and the message leaving is as short as it can be."""
+
     def send(self, channel: ChannelSettings, message: ChatMessage) -> None:
         """Deliver or raise :class:`monitor.errors.ChatError`."""

@@ -13,6 +13,7 @@ import io
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         host = getattr(self, "tunnel", None) or (self.headers.get("Host") or "").split(":")[0]
         status = self.server.record(Hook(host, self.path, body))
+        time.sleep(self.server.delay)  # the service has the message; the sender does not know yet
         reply = b"ok" if status < 300 else b"no"
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
@@ -85,6 +87,7 @@ class WebhookServer(ThreadingHTTPServer):
         self.ca = ca
         self.hooks: list[Hook] = []
         self.plan: list[int] = []  # statuses to answer, in order; then 200
+        self.delay = 0.0  # seconds between receiving a message and answering
         self._lock = threading.Lock()
 
     @property
