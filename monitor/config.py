@@ -16,7 +16,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from monitor.config_alerts import AlertsSettings, WebSettings, parse_alerts, parse_web
+from monitor.config_alerts import (
+    AlertsSettings,
+    WebSettings,
+    WeeklySettings,
+    parse_alerts,
+    parse_web,
+    parse_weekly,
+)
 from monitor.configschema import (
     check_keys,
     opt_bool,
@@ -137,6 +144,7 @@ class Settings:
     source: Path | None = None
     alerts: AlertsSettings = field(default_factory=AlertsSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    weekly: WeeklySettings = field(default_factory=WeeklySettings)
 
     def connector(self, name: str) -> ConnectorSettings:
         for conn in self.connectors:
@@ -148,7 +156,7 @@ class Settings:
 
 _TOP_KEYS = {
     "institution", "database", "digest", "smtp", "connectors", "classifier", "retention",
-    "alerts", "web",
+    "alerts", "web", "weekly",
 }
 
 
@@ -194,6 +202,7 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         source=source,
         alerts=parse_alerts(opt_table(raw, "alerts"), base),
         web=parse_web(opt_table(raw, "web")),
+        weekly=parse_weekly(opt_table(raw, "weekly")),
     )
 
 

@@ -1,4 +1,5 @@
-"""The ``[alerts]`` and ``[web]`` sections: chat channels for urgent items and spikes.
+"""The ``[alerts]``, ``[weekly]`` and ``[web]`` sections: chat channels for urgent items and
+spikes, the weekly overview, and where the web inbox lives.
 
 Each ``[[alerts.channels]]`` entry names an Apprise URL (``url``) or a file holding it
 (``url_file``). The URL is a secret — it carries the webhook's token — so it is remembered for
@@ -45,6 +46,7 @@ class ChannelSettings:
     quiet_hours: tuple[str, str] | None = None
     max_per_hour: int = 5
     spikes: bool = True
+    weekly: bool = False  # post the weekly overview here
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,29 @@ class AlertsSettings:
                 return channel
         known = ", ".join(c.name for c in self.channels) or "none configured"
         raise ConfigError(f"no alert channel named {name!r} (known: {known})")
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklySettings:
+    """The weekly overview: sent on ``day`` at ``time`` (local) about the seven days before."""
+
+    enabled: bool = False
+    day: str = "monday"
+    time: str = "08:00"
+    recipients: tuple[str, ...] = ()  # default: the digest's recipients
+
+
+def parse_weekly(t: Mapping[str, Any]) -> WeeklySettings:
+    check_keys(t, {"enabled", "day", "time", "recipients"}, "weekly")
+    day = opt_str(t, "weekly.day", "monday").strip().lower()
+    if day not in WEEKDAYS:
+        raise ConfigError(f"weekly.day: expected one of {', '.join(WEEKDAYS)}, got {day[:20]!r}")
+    return WeeklySettings(enabled=opt_bool(t, "weekly.enabled", False), day=day,
+                          time=parse_hhmm(opt_str(t, "weekly.time", "08:00"), "weekly.time"),
+                          recipients=opt_str_list(t, "weekly.recipients"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +116,7 @@ def parse_alerts(t: Mapping[str, Any], base: Path) -> AlertsSettings:
 
 
 _CHANNEL_KEYS = {"name", "url", "url_file", "min_severity", "categories", "quiet_hours",
-                 "max_per_hour", "spikes"}
+                 "max_per_hour", "spikes", "weekly"}
 
 
 def _channel(entry: Any, where: str, base: Path) -> ChannelSettings:
@@ -112,7 +137,8 @@ def _channel(entry: Any, where: str, base: Path) -> ChannelSettings:
         categories=tuple(c.lower() for c in opt_str_list(entry, f"{where}.categories")),
         quiet_hours=_quiet_hours(quiet, f"{where}.quiet_hours") if quiet else None,
         max_per_hour=opt_int(entry, f"{where}.max_per_hour", 5, minimum=1, maximum=1000),
-        spikes=opt_bool(entry, f"{where}.spikes", True))
+        spikes=opt_bool(entry, f"{where}.spikes", True),
+        weekly=opt_bool(entry, f"{where}.weekly", False))
 
 
 def _quiet_hours(text: str, dotted: str) -> tuple[str, str]:

@@ -212,13 +212,14 @@ spikes = Table(
     Column("digest_id", IdType, ForeignKey("digests.id", ondelete="SET NULL"), nullable=True),
 )
 
-# One row per (channel, message): an urgent mention, a spike or an overflow summary. See
-# monitor.store.chat_outbox for the life cycle; ``ref`` is the mention id, spike id or window.
+# One row per (channel, message): an urgent mention, a spike, an overflow summary or the weekly
+# overview. See monitor.store.chat_outbox for the life cycle; ``ref`` is the mention id, the spike
+# id, the summary's time or the week's first day.
 chat_outbox = Table(
     "chat_outbox", metadata,
     _id(),
     Column("channel", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),  # mention | spike | overflow
+    Column("kind", String(16), nullable=False),  # mention | spike | overflow | weekly
     Column("ref", String(64), nullable=False),
     Column("mention_id", IdType, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=True),
     Column("spike_id", IdType, ForeignKey("spikes.id", ondelete="CASCADE"), nullable=True),

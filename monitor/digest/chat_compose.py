@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Connection
 
 from monitor.config import Settings
@@ -13,6 +15,7 @@ from monitor.digest.model import DigestItem
 from monitor.digest.render import headline
 from monitor.digest.selection import to_item
 from monitor.digest.text import alias_pattern
+from monitor.digest.weekly import build_weekly, weekly_chat_message
 from monitor.store import chat_outbox as db
 from monitor.store.digests import spike_by_id
 from monitor.store.reading import stored_mentions
@@ -46,6 +49,8 @@ def compose(conn: Connection, settings: Settings, channel: ChannelSettings,
         posts = items(conn, settings, top_posts(conn, spike.window_start, spike.window_end,
                                                 TOP_POSTS))
         return spike_message(spike, posts, t, [link_for(settings, p) for p in posts])
+    if row.kind == "weekly":
+        return weekly_chat_message(build_weekly(conn, settings, date.fromisoformat(row.ref)))
     if row.kind == "overflow":
         return overflow_message(channel.name, channel.max_per_hour,
                                 _headlines(conn, settings, db.covered_by(conn, row.id)), t)

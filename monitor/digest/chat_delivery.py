@@ -40,6 +40,7 @@ LEASE = timedelta(minutes=10)
 MAX_AGE = timedelta(hours=24)  # older news is not worth a chat message; the digest has it
 MAX_ATTEMPTS = 5
 RATE_WINDOW = timedelta(hours=1)
+CAPPED = ("mention", "spike")  # overflow summaries and the weekly post do not use up the cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def _one(store: Store, settings: Settings, channel: ChannelSettings, row: db.Out
         if now - row.created_at > MAX_AGE:
             db.finish(conn, row.id, "failed", now, error="too old to alert; the digest has it")
             return "expired"
-        first = row.started_at is None and row.kind != "overflow"
+        first = row.started_at is None and row.kind in CAPPED
         if first and db.started_since(conn, channel.name, now - RATE_WINDOW) >= channel.max_per_hour:
             return "suppressed" if db.suppress(conn, row.id) else "busy"
         if not db.claim(conn, row, now, now + LEASE):

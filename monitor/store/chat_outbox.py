@@ -37,7 +37,7 @@ FAILED_STATES = ("failed", "uncertain")
 class OutboxRow:
     id: int
     channel: str
-    kind: str  # mention | spike | overflow
+    kind: str  # mention | spike | overflow | weekly
     ref: str
     mention_id: int | None
     spike_id: int | None
@@ -167,9 +167,9 @@ def hold(conn: Connection, row_id: int, until: datetime) -> None:
 
 
 def started_since(conn: Connection, channel: str, since: datetime) -> int:
-    """Alerts (not overflow summaries) first handed to the channel's sender since then."""
+    """Alerts (mentions and spikes) first handed to the channel's sender since then."""
     return conn.execute(select(func.count()).select_from(chat_outbox)
-                        .where(_c.channel == channel, _c.kind != "overflow",
+                        .where(_c.channel == channel, _c.kind.in_(("mention", "spike")),
                                _c.started_at >= since)).scalar_one()
 
 
