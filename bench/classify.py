@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from monitor.classify import ClassifierContext, classify  # noqa: E402
-from monitor.classify.jsonl import mention_from_record  # noqa: E402
 from monitor.config import InstitutionSettings  # noqa: E402
+from monitor.jsonl import mention_from_json  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval_classifier.jsonl"
 INSTITUTION = InstitutionSettings(
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20_000, help="mentions to classify")
     args = parser.parse_args(argv)
     records = _records()
-    base = [mention_from_record(r, i) for i, r in enumerate(records, 1)]
+    base = [mention_from_json(r, text_only=True, number=i)[0] for i, r in enumerate(records, 1)]
     mentions = [replace(base[i % len(base)], text=f"{base[i % len(base)].text} #{i % 97}")
                 for i in range(args.n)]
     context = ClassifierContext.build(institution=INSTITUTION, model=_model(records))

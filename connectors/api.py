@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from connectors.base import HttpPolicy, Options
 from monitor.config import InstitutionSettings
 from monitor.matching import Matcher
+from monitor.models import utc_from_iso
 
 SettingsT = TypeVar("SettingsT")
 
@@ -42,3 +44,13 @@ class ApiConnector(Generic[SettingsT]):
     @classmethod
     def parse_settings(cls, opts: Options, institution: InstitutionSettings) -> SettingsT:
         raise NotImplementedError
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A source's time stamp as UTC, or ``None`` when it is missing or no ISO 8601 date-time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return utc_from_iso(value)
+    except ValueError:
+        return None

@@ -28,10 +28,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
-from connectors.api import ApiConnector
+from connectors.api import ApiConnector, parse_time
 from connectors.base import HTTP_OPTIONS, Http, HttpResponse, Options
 from connectors.htmltext import clean_text
 from monitor.config import InstitutionSettings
@@ -120,21 +120,13 @@ def post_web_url(uri: str, handle: str | None) -> str:
     return f"https://bsky.app/profile/{who}/post/{parts[2]}"
 
 
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 is before year 1 UTC
-        return None
-
-
 def post_to_mention(post: Mapping[str, Any]) -> Mention | None:
     """A ``PostView`` from searchPosts -> Mention; ``None`` when it is unusable."""
     record = post.get("record") if isinstance(post.get("record"), Mapping) else {}
     author = post.get("author") if isinstance(post.get("author"), Mapping) else {}
     uri, text = post.get("uri"), clean_text(str(record.get("text") or ""))
-    indexed = _parse_time(post.get("indexedAt"))
-    created = _parse_time(record.get("createdAt")) or indexed
+    indexed = parse_time(post.get("indexedAt"))
+    created = parse_time(record.get("createdAt")) or indexed
     if not isinstance(uri, str) or not text or created is None:
         return None
     if indexed is not None and created > indexed:  # createdAt is client-set and can lie
@@ -236,7 +228,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
     def _search(self, http: Http, session: Session, query: str, cursor: dict[str, str],
                 found: dict[str, Mention], warnings: list[str]) -> Session:
         key = f"q:{query}"
-        since = _parse_time(cursor.get(key)) if cursor.get(key) else None
+        since = parse_time(cursor.get(key)) if cursor.get(key) else None
         params: dict[str, Any] = {"q": query, "limit": self.settings.limit, "sort": "latest"}
         if since is not None:
             params["since"] = since.isoformat().replace("+00:00", "Z")
@@ -248,7 +240,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
                 raise RetriableFetchError(f"{self.context}: searchPosts: no 'posts' list")
             reached_old = self._keep_posts(posts, since, found)
             for post in posts:
-                when = _parse_time(post.get("indexedAt")) if isinstance(post, Mapping) else None
+                when = parse_time(post.get("indexedAt")) if isinstance(post, Mapping) else None
                 newest = max(newest, when) if newest and when else (newest or when)
             next_cursor = body.get("cursor")
             if since is None or reached_old or not posts or not isinstance(next_cursor, str):
@@ -268,7 +260,7 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
         for post in posts:
             if not isinstance(post, Mapping):
                 continue
-            indexed = _parse_time(post.get("indexedAt"))
+            indexed = parse_time(post.get("indexedAt"))
             if since is not None and indexed is not None and indexed <= since:
                 reached_old = True
             mention = post_to_mention(post)

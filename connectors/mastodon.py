@@ -21,11 +21,10 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
-from connectors.api import ApiConnector
+from connectors.api import ApiConnector, parse_time
 from connectors.base import HTTP_OPTIONS, Http, Options
 from connectors.htmltext import clean_text, html_to_text
 from monitor.config import InstitutionSettings
@@ -95,14 +94,6 @@ def _next_max_id(link_header: str | None) -> str | None:
     return parse_qs(query).get("max_id", [None])[0]
 
 
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 is before year 1 UTC
-        return None
-
-
 def _text(value: Any) -> str:
     """A string field of an API entity; anything else (a list, a number) counts as absent."""
     return value if isinstance(value, str) else ""
@@ -113,7 +104,7 @@ def status_to_mention(status: Mapping[str, Any], host: str) -> Mention | None:
     if status.get("reblog") or not isinstance(status.get("id"), str):
         return None
     account = status.get("account") if isinstance(status.get("account"), Mapping) else {}
-    published = _parse_time(status.get("created_at"))
+    published = parse_time(status.get("created_at"))
     text = html_to_text(_text(status.get("content")))
     warning = clean_text(_text(status.get("spoiler_text")))
     if published is None or not (text or warning):

@@ -18,7 +18,6 @@ from typing import Any
 
 from monitor.config import ConnectorSettings, Settings, SmtpSettings, load_settings
 from monitor.errors import SignaleerError
-from monitor.runtime import check_classifier
 
 # kind -> (option key, environment variable, needed?(options)) for each connector secret
 SECRETS: dict[str, tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = {
@@ -49,8 +48,7 @@ def run_doctor(config_path: str | None, options: DoctorOptions | None = None) ->
     """Yield checks as they complete; the caller prints them and fails on any ``not ok``."""
     options = options or DoctorOptions()
     try:
-        settings = load_settings(config_path)
-        check_classifier(settings)  # connectors' options: one check each, below
+        settings = load_settings(config_path)  # connectors' options: one check each, below
     except SignaleerError as exc:
         yield Check("config", False, str(exc))
         return

@@ -68,7 +68,7 @@ def import_stream(store: Store, stream: IO[bytes], *, batch_size: int = 5000,
                 report.note(item.number, "accepted after cleaning: " + "; ".join(item.warnings))
         else:
             report.rejected += 1
-            report.note(*item)
+            report.note(item.number, item.reason)
         if len(batch) >= batch_size:
             _flush(store, batch, report, progress, stream, intake)
     _flush(store, batch, report, progress, stream, intake)

@@ -3,18 +3,22 @@
 One JSON object per line: ``source``, ``external_id``, ``url``, ``text``, ``published_at`` (ISO 8601),
 optional ``author``, ``author_followers``, ``title``, ``lang``, ``kind``. ``source`` names the source
 (a connector's name, or any label); with ``external_id`` it is the key. Extra keys (``id``, ``label``, ...)
-are ignored here and may be read by the caller.
+are ignored here and may be read by the caller. A missing or bad field is an error naming it.
+
+``classify`` and the classifier's labelled files read with ``text_only=True``: only ``text`` is
+required, because a verdict depends on nothing else that may be missing. Such a mention's key is its
+``id`` (else its line number) and its date the time of reading: it is never stored.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import Any
 
-from monitor.models import Mention
+from monitor.models import Mention, utc_from_iso
 
 REQUIRED = ("source", "external_id", "url", "text", "published_at")
 OPTIONAL_STR = ("author", "title", "lang", "kind")
@@ -32,19 +36,22 @@ class ParsedLine:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A line that could not be read: its number, why, and the decoded object if it was JSON."""
+
+    number: int
+    reason: str
+    raw: Mapping[str, Any] | None = None
+
+
 def parse_datetime(value: Any, field: str = "published_at") -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise LineError(f"{field}: expected an ISO 8601 date-time string")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(text)
+        return utc_from_iso(value)
     except ValueError:
         raise LineError(f"{field}: not an ISO 8601 date-time: {value[:40]!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _string(obj: Mapping[str, Any], key: str, warnings: list[str], *, required: bool) -> str | None:
@@ -74,7 +81,8 @@ def _followers(obj: Mapping[str, Any]) -> int | None:
     return value
 
 
-def mention_from_json(obj: Any, *, text_only: bool = False) -> tuple[Mention, tuple[str, ...]]:
+def mention_from_json(obj: Any, *, text_only: bool = False, number: int = 0
+                      ) -> tuple[Mention, tuple[str, ...]]:
     """Validate one decoded object. ``text_only`` fills defaults for all but ``text``."""
     if not isinstance(obj, dict):
         raise LineError("expected a JSON object")
@@ -83,9 +91,11 @@ def mention_from_json(obj: Any, *, text_only: bool = False) -> tuple[Mention, tu
     text = _string(obj, "text", warnings, required=True) or ""
     published = (parse_datetime(obj["published_at"]) if obj.get("published_at") is not None
                  else _missing("published_at", strict))
+    ident = obj.get("id")
     mention = Mention(
         source=_string(obj, "source", warnings, required=strict) or "input",
-        external_id=_string(obj, "external_id", warnings, required=strict) or "",
+        external_id=_string(obj, "external_id", warnings, required=strict)
+        or str(ident if ident is not None else number),
         url=_string(obj, "url", warnings, required=strict) or "",
         text=text,
         published_at=published,
@@ -118,16 +128,28 @@ def decode_line(raw: bytes | str) -> Any:
         raise LineError("invalid JSON: nested too deeply") from None
 
 
-def iter_lines(stream: IO[bytes], *, text_only: bool = False
-               ) -> Iterator[ParsedLine | tuple[int, str]]:
-    """Yield a ``ParsedLine`` per good line, or ``(line_number, reason)`` per rejected one."""
-    for number, raw in enumerate(stream, start=1):
+def read_objects(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any] | Rejected]:
+    """``(line_number, decoded JSON)`` per non-blank line, or a ``Rejected`` one."""
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            obj = decode_line(raw)
-            mention, warnings = mention_from_json(obj, text_only=text_only)
+            yield number, decode_line(raw)
         except LineError as exc:
-            yield number, str(exc)
+            yield Rejected(number, str(exc))
+
+
+def iter_lines(lines: Iterable[bytes | str], *, text_only: bool = False
+               ) -> Iterator[ParsedLine | Rejected]:
+    """Yield a ``ParsedLine`` per good line, or a ``Rejected`` one with the reason."""
+    for item in read_objects(lines):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        number, obj = item
+        try:
+            mention, warnings = mention_from_json(obj, text_only=text_only, number=number)
+        except LineError as exc:
+            yield Rejected(number, str(exc), obj if isinstance(obj, dict) else None)
             continue
         yield ParsedLine(number, mention, obj, warnings)

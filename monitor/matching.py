@@ -29,6 +29,7 @@ __all__ = [
     "MatchResult",
     "Matcher",
     "canonical_url",
+    "cluster_fingerprint",
     "fingerprint",
     "fold",
     "normalise_for_fingerprint",
@@ -314,5 +315,20 @@ def normalise_for_fingerprint(text: str) -> str:
 
 def fingerprint(text: str) -> str:
     """A stable hex digest of the normalised text, equal for near-identical posts."""
+    return _digest(normalise_for_fingerprint(text))
+
+
+MIN_FINGERPRINT_WORDS = 5
+
+
+def cluster_fingerprint(text: str) -> str | None:
+    """``fingerprint(text)`` as stored to cluster near-duplicates; ``None`` for texts too short
+    to say anything (fewer than ``MIN_FINGERPRINT_WORDS`` words)."""
     normal = normalise_for_fingerprint(text)
+    if normal.count(" ") + 1 < MIN_FINGERPRINT_WORDS:
+        return None
+    return _digest(normal)
+
+
+def _digest(normal: str) -> str:
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()

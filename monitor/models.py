@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -133,3 +133,18 @@ class Spike:
     baseline: float
     top_terms: tuple[str, ...]
     sources: tuple[str, ...]
+
+
+def utc_from_iso(value: str) -> datetime:
+    """An ISO 8601 date-time as timezone-aware UTC; no zone means UTC. Raises ``ValueError``.
+
+    The one parser of time stamps from sources and input files (``Z`` and ``z`` included).
+    """
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:  # year 1 at +14:00 is before year 1 UTC
+        raise ValueError(f"out of range: {value[:40]!r}") from None

@@ -21,39 +21,22 @@ if TYPE_CHECKING:
 
 def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bool = True
                           ) -> Settings:
-    """``load_settings`` plus the sections whose rules live with their code: ``[classifier]`` and
-    (unless ``connectors`` is false) every connector's ``options``. Every command, ``doctor`` and
-    a reload load the config this way, so a typo is one line of error at once, not a failing job
-    later. Commands that never run a connector (search, show, triage, ...) skip building them,
-    which would cost them a third of a second of start-up."""
+    """``load_settings`` (which validates every section, ``[classifier]`` included) plus, unless
+    ``connectors`` is false, every connector's ``options``, whose rules live with their code.
+    Every command, ``doctor`` and a reload load the config this way, so a typo is one line of
+    error at once, not a failing job later. Commands that never run a connector (search, show,
+    triage, ...) skip building them, which would cost them a third of a second of start-up."""
     settings = load_settings(path)
     if connectors:
         check_parts(settings)
-    else:
-        check_classifier(settings)
     return settings
 
 
 def check_parts(settings: Settings) -> None:
-    """Validate ``[classifier]``, the options of every connector (enabled or not) and the URL of
-    every alert channel. Raises ``ConfigError`` naming the key."""
-    check_classifier(settings)
+    """Validate the options of every connector (enabled or not) and the URL of every alert
+    channel. Raises ``ConfigError`` naming the key."""
     build_sources(settings, settings.connectors)
     check_channel_urls(settings)
-
-
-def check_classifier(settings: Settings) -> None:
-    """Validate ``[classifier]`` and the categories alert channels name; raises ``ConfigError``
-    naming the key."""
-    from monitor.classify.settings import CATEGORIES
-    from monitor.classify.settings_parse import parse_classifier
-
-    parse_classifier(settings.classifier)
-    for i, channel in enumerate(settings.alerts.channels):
-        for category in channel.categories:
-            if category not in CATEGORIES:
-                raise ConfigError(f"alerts.channels[{i}].categories: unknown category "
-                                  f"{category[:40]!r} (known: {', '.join(CATEGORIES)})")
 
 
 def check_channel_urls(settings: Settings) -> None:
@@ -97,10 +80,9 @@ def build_matcher(settings: Settings) -> Matcher:
 def build_classifier(settings: Settings, store: Store | None = None) -> Classifier:
     """Rules from config, plus the active learned model when the store has one (and it is on)."""
     from monitor.classify import ClassifierContext, classify
-    from monitor.classify.settings_parse import parse_classifier
     from monitor.pipeline import Classifier
 
-    use_model = parse_classifier(settings.classifier).model.enabled
+    use_model = settings.classifier.model.enabled
     loaded = active_model(store) if store is not None and use_model else None
     model, version = loaded if loaded else (None, "rules")
     context = ClassifierContext.from_settings(settings, model=model)

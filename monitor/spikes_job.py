@@ -15,10 +15,9 @@ RECENT = timedelta(hours=48)
 
 def detect_and_store_spikes(store: Store, settings: Settings, now: datetime) -> int:
     """Detect spikes over a 14-day baseline (configurable); returns how many new spike hours."""
-    from monitor.classify.settings_parse import parse_classifier
     from monitor.classify.spikes import SpikeItem, detect_spikes
 
-    spike_settings = parse_classifier(settings.classifier).spikes
+    spike_settings = settings.classifier.spikes
     since = now - timedelta(days=spike_settings.baseline_days) - timedelta(hours=1)
     with store.reading() as conn:
         items = [SpikeItem(published_at=p, text=t, source=s)

@@ -21,13 +21,12 @@ class TrainingReport:
 def train_from_triage(store: Store, settings: Settings, *, min_labels: int | None = None
                       ) -> TrainingReport:
     """Train on every triaged mention (latest label wins); refuse below ``min_labels``."""
-    from monitor.classify.settings_parse import parse_classifier
     from monitor.classify.training import LabelledExample, train_model
     from monitor.store.audit import current_actor, record
     from monitor.store.models import save_model
     from monitor.store.triage import labelled_examples
 
-    needed = min_labels or parse_classifier(settings.classifier).model.min_labels
+    needed = min_labels or settings.classifier.model.min_labels
     with store.reading() as conn:
         examples = [LabelledExample(text=text, attention=label == "attention", title=title)
                     for text, title, label, _cats in labelled_examples(conn)]

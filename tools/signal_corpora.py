@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.classify.jsonl import read_lines
 from monitor.classify.lexicon import AVAILABLE_LANGUAGES, read_lexicon_data
 from monitor.classify.text import prepare
+from monitor.jsonl import Rejected, read_objects
 
 ANGER, ANTICIPATION, DISGUST, FEAR, JOY, SADNESS, SURPRISE, TRUST = range(1, 9)
 _CALM = {JOY, TRUST, ANTICIPATION, SURPRISE}
@@ -281,9 +281,9 @@ def project_rows(paths: Iterable[Path], mask: re.Pattern[str] | None = None) -> 
     with the institution's names blanked out when ``mask`` is given."""
     for path in paths:
         with path.open(encoding="utf-8") as handle:
-            for line in read_lines(handle):
-                record = line.record
-                if record is None or not isinstance(record.get("text"), str):
+            for line in read_objects(handle):
+                record = None if isinstance(line, Rejected) else line[1]
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     continue
                 abuse, negative = _project_labels(record.get("label"), record.get("category"))
                 if abuse is not None or negative is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from monitor.classify.context import ClassifierContext
 from monitor.classify.engine import classify
-from monitor.classify.settings import (
+from monitor.config.classifier import (
     ATTENTION_CATEGORIES,
     CATEGORIES,
     ClassifierSettings,

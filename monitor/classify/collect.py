@@ -17,7 +17,6 @@ from monitor.classify.reasons import format_score, reason
 from monitor.classify.sarcasm import detect_sarcasm
 from monitor.classify.scan import Scan
 from monitor.classify.sentiment import score_sentiment, sentiment_hits
-from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import (
     Signal,
     affirmed,
@@ -37,6 +36,7 @@ from monitor.classify.signals_meta import (
     student_media_signal,
 )
 from monitor.classify.text import Doc
+from monitor.config.classifier import ATTENTION_CATEGORIES
 from monitor.models import Mention
 
 

@@ -11,9 +11,8 @@ from monitor.classify.identity import Identity
 from monitor.classify.learned import SignalModel, default_model
 from monitor.classify.lexicon import Lexicon, build_lexicon
 from monitor.classify.scan import MatcherIndex, matchers_in
-from monitor.classify.settings import ClassifierSettings
-from monitor.classify.settings_parse import parse_classifier
 from monitor.config import InstitutionSettings
+from monitor.config.classifier import ClassifierSettings
 
 if TYPE_CHECKING:
     from monitor.classify.model import TrainedModel
@@ -77,10 +76,9 @@ class ClassifierContext:
     def from_settings(
         cls, settings: Settings, *, model: TrainedModel | None = None,
     ) -> ClassifierContext:
-        """From the loaded config: validates ``[classifier]`` (raises ``ConfigError``)."""
-        classifier = parse_classifier(settings.classifier)
-        return cls.build(classifier, settings.institution, language=settings.digest.language,
-                         model=model)
+        """From the loaded config (its ``[classifier]`` was validated when it was loaded)."""
+        return cls.build(settings.classifier, settings.institution,
+                         language=settings.digest.language, model=model)
 
     def with_model(self, model: TrainedModel | None) -> ClassifierContext:
         return replace(self, model=model if self.settings.model.enabled else None)

@@ -12,9 +12,9 @@ from monitor.classify.model import adjust_severity
 from monitor.classify.reasons import format_score, reason, severity_name
 from monitor.classify.rules import apply_rules
 from monitor.classify.scan import Scan
-from monitor.classify.settings import ATTENTION_CATEGORIES
 from monitor.classify.signals import Signal, noisy_or
 from monitor.classify.text import Doc, clip, prepare
+from monitor.config.classifier import ATTENTION_CATEGORIES
 from monitor.models import Mention, Severity, Verdict
 
 MAX_REASONS = 6

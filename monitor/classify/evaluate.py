@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.classify.jsonl import mention_from_record, read_lines
 from monitor.errors import InputError
+from monitor.jsonl import Rejected, iter_lines
 from monitor.models import Mention, Severity, Verdict
 
 LABELS = ("attention", "none")
@@ -155,20 +155,16 @@ def _functionality(record: Mapping[str, Any], where: str) -> str | None:
 def read_examples(lines: Iterable[str]) -> list[Example]:
     """Labelled lines; the first bad line raises ``InputError`` naming its number."""
     examples = []
-    for line in read_lines(lines):
+    for line in iter_lines(lines, text_only=True):
         where = f"line {line.number}"
-        if line.record is None:
-            raise InputError(f"{where}: {line.error}")
-        label = line.record.get("label")
+        if isinstance(line, Rejected):
+            raise InputError(f"{where}: {line.reason}")
+        label = line.raw.get("label")
         if label not in LABELS:
             raise InputError(f"{where}: label: expected 'attention' or 'none', got {label!r}")
-        try:
-            mention = mention_from_record(line.record, line.number)
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
-        examples.append(Example(line.number, mention, label == "attention",
-                                _categories(line.record, where),
-                                functionality=_functionality(line.record, where)))
+        examples.append(Example(line.number, line.mention, label == "attention",
+                                _categories(line.raw, where),
+                                functionality=_functionality(line.raw, where)))
     return examples
 
 

@@ -9,18 +9,14 @@ from importlib import resources
 from typing import Any
 
 from monitor.classify.matcher import TermMatcher
+from monitor.config.classifier import AVAILABLE_LANGUAGES, TERM_GROUPS
 from monitor.errors import ConfigError
 
-TERM_GROUPS = (
-    "crisis", "press", "offensive", "complaint", "praise", "question", "confidential",
-    "student", "filming", "school", "impersonation", "impersonation_report",
-)
 LIST_GROUPS = (
     "negators", "contrast", "stopwords", "question_starts", "question_phrases",
     "sarcasm_phrases", "repeat_cues", "name_as_noun_before", "name_as_noun_after",
     "unrelated_context",
 )
-AVAILABLE_LANGUAGES = ("nl", "en")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.classify.reasons import category_name, format_int, format_score, reason, severity_name
-from monitor.classify.settings import SeverityRule
+from monitor.config.classifier import SeverityRule
 from monitor.models import Severity
 
 

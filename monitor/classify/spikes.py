@@ -17,8 +17,8 @@ from typing import Protocol
 
 from monitor.classify.lexicon import AVAILABLE_LANGUAGES, read_lexicon_data
 from monitor.classify.reasons import format_score, reason
-from monitor.classify.settings import SpikeSettings
 from monitor.classify.text import prepare
+from monitor.config.classifier import SpikeSettings
 
 MIN_HISTORY_HOURS = 24
 HOUR = timedelta(hours=1)

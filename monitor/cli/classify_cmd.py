@@ -11,26 +11,21 @@ from monitor.cli.common import handle_errors, settings_from
 
 if TYPE_CHECKING:
     from monitor.classify import ClassifierContext
-    from monitor.classify.jsonl import Line
+    from monitor.jsonl import ParsedLine, Rejected
 
 
-def verdict_record(line: Line, context: ClassifierContext) -> dict[str, Any]:
+def verdict_record(line: ParsedLine | Rejected, context: ClassifierContext) -> dict[str, Any]:
     """The output object for one input line: the verdict, or an error for that line."""
     from monitor.classify import classify
-    from monitor.classify.jsonl import mention_from_record
-    from monitor.errors import InputError
+    from monitor.jsonl import Rejected
 
     out: dict[str, Any] = {"line": line.number}
-    record: Mapping[str, Any] = line.record or {}
+    record: Mapping[str, Any] = line.raw or {}
     if "id" in record:
         out["id"] = record["id"]
-    if line.record is None:
-        return {**out, "error": line.error}
-    try:
-        mention = mention_from_record(line.record, line.number)
-    except InputError as exc:
-        return {**out, "error": str(exc)}
-    verdict = classify(mention, context)
+    if isinstance(line, Rejected):
+        return {**out, "error": line.reason}
+    verdict = classify(line.mention, context)
     return {**out, "severity": verdict.severity.value, "score": verdict.score,
             "categories": list(verdict.categories), "reasons": list(verdict.reasons)}
 
@@ -57,13 +52,13 @@ def classify_cmd(ctx: click.Context, file: TextIO, language: str | None) -> None
     import json
 
     from monitor.classify import ClassifierContext
-    from monitor.classify.jsonl import read_lines
+    from monitor.jsonl import iter_lines
 
     context = ClassifierContext.from_settings(settings_from(ctx))
     if language:
         context = context.with_language(language)
     errors = 0
-    for line in read_lines(file):
+    for line in iter_lines(file, text_only=True):
         record = verdict_record(line, context)
         errors += "error" in record
         click.echo(json.dumps(record, ensure_ascii=False))

@@ -13,7 +13,7 @@ from typing import Any
 
 import apprise
 
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 from monitor.digest.chat_message import ChatMessage
 from monitor.errors import ChatError, ConfigError
 from monitor.redaction import redact

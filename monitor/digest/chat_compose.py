@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from monitor.config import Settings
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 from monitor.digest.chat_message import ChatMessage
 from monitor.digest.chat_render import TOP_POSTS, mention_message, overflow_message, spike_message
 from monitor.digest.i18n import Labels

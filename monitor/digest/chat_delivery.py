@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from monitor.config import Settings
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 from monitor.digest import chat_compose
 from monitor.digest.chat_message import ChatMessage, ChatTransport
 from monitor.digest.chat_policy import always_through, quiet_until, severities_for, wants

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, tzinfo
 
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 from monitor.models import Severity
 
 ALWAYS_THROUGH = frozenset({"crisis", "threat"})

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from monitor.classify.reasons import category_name
 from monitor.config import Settings
-from monitor.config_alerts import WEEKDAYS
+from monitor.config.alerts import WEEKDAYS
 from monitor.digest.chat_message import ChatMessage
 from monitor.digest.chat_render import md
 from monitor.digest.i18n import Labels

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from monitor.db import mentions
-from monitor.matching import canonical_url, normalise_for_fingerprint, strip_tracking
+from monitor.matching import canonical_url, cluster_fingerprint, strip_tracking
 from monitor.models import InsertResult, Mention
 from monitor.store.minimise import minimise_extra
 
@@ -112,7 +112,7 @@ def to_row(mention: Mention, collected_at: datetime, keep_fields: tuple[str, ...
         "stale": max_age is not None and published < collected_at - max_age,
         "sort_key": sort_key_for(published, row["source"], row["external_id"]),
         "canonical_url": canonical_url(url) if url else None,
-        "fingerprint": content_fingerprint(text or mention.title or ""),
+        "fingerprint": cluster_fingerprint(text or mention.title or ""),
     }
 
 
@@ -167,21 +167,6 @@ def keys_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str
             for start in range(0, len(ids), KEY_LOOKUP_SLICE)
             for row in conn.execute(select(c.id, c.source, c.external_id)
                                     .where(c.id.in_(list(ids[start:start + KEY_LOOKUP_SLICE]))))}
-
-
-MIN_FINGERPRINT_WORDS = 5
-
-
-def content_fingerprint(text: str) -> str | None:
-    """The near-duplicate fingerprint, or ``None`` for texts too short to say anything.
-
-    Equal to ``matching.fingerprint(text)``, which would normalise the text a second time
-    (normalising is idempotent but is most of the per-row cost of an insert).
-    """
-    normal = normalise_for_fingerprint(text)
-    if normal.count(" ") + 1 < MIN_FINGERPRINT_WORDS:
-        return None
-    return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _json_safe_extra(extra: Any, keep_fields: tuple[str, ...] = ()) -> dict[str, Any] | None:

@@ -41,17 +41,6 @@ def test_ingest_runs_and_prints_figures(db: str, capsys: pytest.CaptureFixture[s
     assert ("PASS" in out) or ("MISS" in out)
 
 
-def test_store_fingerprint_matches_matching_module() -> None:
-    """The insert path hashes the normalised text itself; it must agree with ``fingerprint``."""
-    from monitor.matching import fingerprint
-    from monitor.store.mentions import content_fingerprint
-
-    for m in common.Generator(seed=5).mentions(50):
-        assert content_fingerprint(m.text) == fingerprint(m.text)
-    assert content_fingerprint("RT @x: Cúrio https://t.co/x nieuws over de open dag") == \
-        fingerprint("RT @x: Cúrio https://t.co/x nieuws over de open dag")
-
-
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     schema = f"bench_smoke_{uuid.uuid4().hex[:10]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from monitor.config import parse_settings
-from monitor.config_alerts import ChannelSettings
+from monitor.config.alerts import ChannelSettings
 from monitor.digest.chat_policy import always_through, quiet_until, severities_for, wants
 from monitor.errors import ConfigError
 from monitor.redaction import redact
@@ -133,6 +134,8 @@ def test_the_documented_example_channels_are_valid(tmp_path: Path) -> None:
                             strict=True):
         (tmp_path / channel["name"]).write_text(url, encoding="utf-8")
         channel["url_file"] = str(tmp_path / channel["name"])
+    documented = {re.sub(r"\s*=.*", "", line).strip() for line in lines if "=" in line}
+    assert set(ChannelSettings.__dataclass_fields__) - {"url"} | {"url_file"} <= documented
     loaded = parse_settings(raw, None)
     check_parts(loaded)
     assert [c.name for c in loaded.alerts.channels] == ["mc-teams", "pers-slack"]

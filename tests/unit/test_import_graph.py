@@ -22,8 +22,7 @@ PACKAGES = ("monitor", "connectors", "migrations")
 ROOMS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("domain", 0, ("monitor", "monitor.models", "monitor.errors", "monitor.redaction",
                    "monitor.private_files")),
-    ("settings", 1, ("monitor.config", "monitor.config_alerts", "monitor.configschema",
-                     "monitor.logsetup")),
+    ("settings", 1, ("monitor.config", "monitor.configschema", "monitor.logsetup")),
     ("matching", 1, ("monitor.matching",)),
     ("records", 1, ("monitor.jsonl",)),
     ("store", 2, ("monitor.store", "monitor.db", "monitor.migrate", "migrations")),

@@ -13,6 +13,7 @@ from monitor.config import InstitutionSettings
 from monitor.matching import (
     Matcher,
     canonical_url,
+    cluster_fingerprint,
     fingerprint,
     fold,
     normalise_for_fingerprint,
@@ -163,6 +164,13 @@ def test_fingerprint_is_stable_across_runs() -> None:
     assert fingerprint("Curio sluit locatie Breda") == "93a100181e18d02d973c78396b7f7518"
     normal = normalise_for_fingerprint("Curio — sluit: locatie (Breda)")
     assert normal == "curio sluit locatie breda"
+
+
+def test_the_stored_fingerprint_is_the_fingerprint_but_not_for_short_texts() -> None:
+    post = "RT @x: Cúrio https://t.co/x nieuws over de open dag"
+    assert cluster_fingerprint(post) == fingerprint(post) == fingerprint("curio nieuws over de open dag")
+    assert cluster_fingerprint("Curio sluit locatie Breda") is None  # four words cluster nothing
+    assert cluster_fingerprint("") is None
 
 
 @settings(max_examples=300, deadline=None)

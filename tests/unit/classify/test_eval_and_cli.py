@@ -99,7 +99,7 @@ def test_cli_classify_stdin_with_ids_and_bad_lines():
     assert rows[0]["id"] == "a1" and rows[0]["severity"] == "urgent"
     assert rows[0]["categories"] == ["crisis"] and rows[0]["reasons"]
     assert rows[1]["line"] == 2 and "invalid JSON" in rows[1]["error"]
-    assert rows[2] == {"line": 3, "id": 3, "error": "text: required, a non-empty string"}
+    assert rows[2] == {"line": 3, "id": 3, "error": "missing field 'text'"}
     assert "author_followers" in rows[3]["error"]
 
 

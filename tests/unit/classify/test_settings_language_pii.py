@@ -8,9 +8,9 @@ from monitor.classify import ClassifierContext, classify
 from monitor.classify.language import detect_language
 from monitor.classify.pii import elfproef, find_pii
 from monitor.classify.reasons import format_int, format_score
-from monitor.classify.settings_parse import parse_classifier
 from monitor.classify.text import prepare
 from monitor.config import parse_settings
+from monitor.config.classifier import parse_classifier
 from monitor.errors import ConfigError
 from monitor.models import Severity
 

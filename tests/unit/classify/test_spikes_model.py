@@ -12,9 +12,9 @@ import pytest
 
 from monitor.classify import classify
 from monitor.classify.model import TrainedModel, adjust_severity, features
-from monitor.classify.settings import SpikeSettings
 from monitor.classify.spikes import SpikeItem, detect_spikes
 from monitor.classify.text import prepare
+from monitor.config.classifier import SpikeSettings
 from monitor.errors import InputError
 from monitor.models import Severity
 

@@ -4,9 +4,8 @@ spikes, the weekly overview, and where the web inbox lives.
 Each ``[[alerts.channels]]`` entry names an Apprise URL (``url``) or a file holding it
 (``url_file``). The URL is a secret — it carries the webhook's token — so it is remembered for
 redaction at once and never shown: ``repr`` leaves it out and ``doctor`` shows only the service.
-Shape and values are checked here; whether Apprise understands the URL, and whether the categories
-are the classifier's, is checked by :func:`monitor.runtime.check_parts` with the code that owns
-them.
+Shape, values and categories are checked here; whether Apprise understands the URL is checked
+by :func:`monitor.runtime.check_parts` (Apprise is loaded only where channels are configured).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from monitor.config.classifier import CATEGORIES
 from monitor.configschema import (
     check_keys,
     opt_bool,
@@ -132,9 +132,13 @@ def _channel(entry: Any, where: str, base: Path) -> ChannelSettings:
         raise ConfigError(f"{where}.min_severity: expected one of {', '.join(SEVERITIES)}, "
                           f"got {severity[:30]!r}")
     quiet = opt_str(entry, f"{where}.quiet_hours", "").strip()
+    categories = tuple(c.lower() for c in opt_str_list(entry, f"{where}.categories"))
+    for category in categories:
+        if category not in CATEGORIES:
+            raise ConfigError(f"{where}.categories: unknown category {category[:40]!r} "
+                              f"(known: {', '.join(CATEGORIES)})")
     return ChannelSettings(
-        name=name, url=_url(entry, where, base), min_severity=severity,
-        categories=tuple(c.lower() for c in opt_str_list(entry, f"{where}.categories")),
+        name=name, url=_url(entry, where, base), min_severity=severity, categories=categories,
         quiet_hours=_quiet_hours(quiet, f"{where}.quiet_hours") if quiet else None,
         max_per_hour=opt_int(entry, f"{where}.max_per_hour", 5, minimum=1, maximum=1000),
         spikes=opt_bool(entry, f"{where}.spikes", True),

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from monitor.config_alerts import (
+from monitor.config.alerts import (
     AlertsSettings,
     WebSettings,
     WeeklySettings,
@@ -24,6 +24,7 @@ from monitor.config_alerts import (
     parse_web,
     parse_weekly,
 )
+from monitor.config.classifier import ClassifierSettings, parse_classifier
 from monitor.configschema import (
     check_keys,
     opt_bool,
@@ -139,7 +140,7 @@ class Settings:
     digest: DigestSettings
     smtp: SmtpSettings
     connectors: tuple[ConnectorSettings, ...]
-    classifier: Mapping[str, Any]
+    classifier: ClassifierSettings
     retention: RetentionSettings
     source: Path | None = None
     alerts: AlertsSettings = field(default_factory=AlertsSettings)
@@ -197,7 +198,7 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         digest=_digest(opt_table(raw, "digest")),
         smtp=_smtp(opt_table(raw, "smtp"), base),
         connectors=connectors,
-        classifier=opt_table(raw, "classifier"),
+        classifier=parse_classifier(opt_table(raw, "classifier")),
         retention=_retention(opt_table(raw, "retention"), base),
         source=source,
         alerts=parse_alerts(opt_table(raw, "alerts"), base),
