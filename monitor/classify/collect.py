@@ -36,6 +36,7 @@ from monitor.classify.signals_meta import (
     student_media_signal,
 )
 from monitor.classify.text import Doc
+from monitor.classify.threat import disavows_violence
 from monitor.config.classifier import ATTENTION_CATEGORIES
 from monitor.models import Mention
 
@@ -52,22 +53,27 @@ def _media(doc: Doc, scan: Scan, lex: Lexicon, mention: Mention, urls: Sequence[
 
 
 def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
-          ctx: ClassifierContext, named: bool) -> tuple[list[Signal | None], bool]:
+          ctx: ClassifierContext, named: bool,
+          disavowal: bool) -> tuple[list[Signal | None], bool]:
     """Complaint, praise and question: they depend on each other (sarcasm, suppression).
-    A post that only says something is never acceptable is counter-speech, not a complaint:
-    its negative words do not count. Also says whether the post is glad (friendly)."""
+    A post that only says something is never acceptable is counter-speech, not a complaint,
+    and a post that denies violence answers a fear: their negative words do not count. Also
+    says whether the post is glad (friendly)."""
     t, lang, cs = doc.tokens, ctx.language, ctx.settings
     s_hits = sentiment_hits(scan.of(lex.sentiment), lex)
-    words = affirmed(scan.of(lex.terms["complaint"]), t, lex)
+    quiet = frame.normative or frame.counter or disavowal  # anger at speakers, or at a fear
+    words = [] if quiet else affirmed(scan.of(lex.terms["complaint"]), t, lex)
     problems = [] if frame.normative else problem_cues(doc.raw, scan, doc.questions,
                                                        cons.complaints)
-    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan)
+    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
+    if thanks:  # "holy shit, ik ben geslaagd!": a curse as a cry of joy carries no sentiment
+        s_hits = [h for h in s_hits if h.weight > 0 or h.text not in cons.insults.interjections]
+    sarcasm = detect_sarcasm(doc, lex, s_hits, words + problems, scan, thanks)
     sentiment = score_sentiment(t, s_hits, lex, sarcastic=sarcasm is not None,
                                 exclamations=doc.exclamations)
-    thanks = affirmed(scan.of(lex.terms["praise"]), t, lex)
     if sarcasm is None and thanks and sentiment.score >= cs.positive_sentiment:
         problems = []  # "dank je, zonder jullie was het me niet gelukt": thanks, not a complaint
-    negative_at = -2.0 if frame.normative else cs.negative_sentiment
+    negative_at = -2.0 if quiet else cs.negative_sentiment
     complaint = complaint_signal(words + problems, sentiment, sarcasm, negative_at, lang)
     if complaint is not None and complaint.strength >= cs.category_threshold:
         return [complaint], False
@@ -77,10 +83,10 @@ def _tone(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, frame: Frame,
     return [complaint, praise, question_signal(doc, lex, topics, named, lang, scan)], glad
 
 
-def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str) -> Signal | None:
-    """Crisis words, unless the post only says such things are never acceptable, or the word
-    is negated in its clause, denied, or the topic of a film or drill."""
-    if frame.normative and not frame.reported:
+def _crisis(doc: Doc, lex: Lexicon, frame: Frame, lang: str, disavowal: bool) -> Signal | None:
+    """Crisis words, unless the post only says such things are never acceptable or denies
+    violence, or the word is negated in its clause, denied, or the topic of a film or drill."""
+    if (frame.normative or frame.counter or disavowal) and not frame.reported:
         return None
     hits = [h for h in affirmed(frame.scan.of(lex.terms["crisis"]), doc.tokens, lex)
             if not frame.negated(frame.clauses.around(h.pos)[0], h.pos) and not frame.not_real(h.pos)]
@@ -94,6 +100,9 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     unquoted = unquoted_tokens(doc) if frame.judged else None
     scan = frame.scan.rescan(unquoted) if unquoted else frame.scan
     hits = scan.of(lex.terms["offensive"]) + insult_hits(scan, cons.insults)
+    hits += _masked_curses(scan.tokens, lex)
+    if RUDE_EMOJI & doc.emojis:  # "curio staff 🖕🖕🖕"
+        hits.append(Hit(0, "".join(sorted(RUDE_EMOJI & doc.emojis)), 0.7))
     hits = [h for h in hits if not _intensifier(h, scan, lex)]  # "kanker blij", "zwaar kk mooi"
     if not hits or (friendly and all(h.text in cons.insults.interjections for h in hits)):
         return None
@@ -102,7 +111,20 @@ def _offensive(doc: Doc, lex: Lexicon, cons: Constructions, frame: Frame, lang: 
     return lexical_signal("offensive", hits, lang)
 
 
+def _masked_curses(tokens: Sequence[str], lex: Lexicon) -> list[Hit]:
+    """Curses with a star for a letter: "f*ck", "k*nkerschool", "sh*thead"."""
+    offensive, hits = lex.terms["offensive"], []
+    for i, tok in enumerate(tokens):
+        found = offensive.unmask(tok) if "*" in tok else None
+        if found is not None:
+            hits.append(Hit(i, tok, found[1]))
+    return hits
+
+
+RUDE_EMOJI = frozenset({"🖕"})
 LAUGHING = frozenset({"😂", "🤣", "😆", "😹", "😜", "😝"})
+HEARTS = frozenset({"❤", "💕", "💖", "💗", "🥹", "😘", "🥰"})
+LAUGH_WORDS = frozenset({"haha", "hahaha", "hahahaha", "hihi", "lol", "lmao", "xd", "grapje"})
 
 
 def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
@@ -112,14 +134,20 @@ def _intensifier(hit: Hit, scan: Scan, lex: Lexicon) -> bool:
 
 
 def teasing(doc: Doc, scan: Scan, cons: Constructions) -> bool:
-    """Friends teasing each other: a laughing emoji, and affection or a reply to a friend
-    ("@sanne jij aap 😂 ... biertje morgen?"). Not when the post speaks of staff."""
-    if not doc.emojis & LAUGHING:
-        return False
-    reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+    """Friends teasing each other: affection with a laugh or a heart ("jij bent een sukkel
+    haha love you ❤️"), or a laughing emoji in a reply to a friend ("@sanne jij aap 😂 ...
+    biertje morgen?"). A mocking "lol" alone is no friendship. Not when the post speaks of
+    staff."""
     staff = any(t.startswith(("docent", "leraar", "lerares", "mentor", "teacher", "juf"))
                 for t in doc.tokens)
-    return not staff and (reply or bool(scan.of(cons.insults.affection)))
+    if staff:
+        return False
+    laughing = bool(doc.emojis & LAUGHING)
+    affection = [h for h in scan.of(cons.insults.affection) if h.text not in LAUGH_WORDS]
+    if laughing:
+        reply = bool(doc.tokens) and doc.tokens[0].startswith("@")
+        return reply or bool(affection) or any(t in LAUGH_WORDS for t in doc.tokens)
+    return bool(affection) and bool(doc.emojis & HEARTS or set(doc.tokens) & LAUGH_WORDS)
 
 
 def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
@@ -129,16 +157,29 @@ def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
     return any(frame.negated(max(0, i - 4), i + 3) for i in positions)
 
 
-def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str) -> Signal | None:
+def _content_words(drivers: Sequence[str], function_words: frozenset[str],
+                   ctx: ClassifierContext) -> list[str]:
+    """The drivers that say something: not only function words or the institution's names
+    ("die", "ga", "curio" can tip a short post, but they are no evidence)."""
+    return [d for d in drivers if any(
+        w not in function_words and ctx.identity.names_in(w) == (None, None)
+        for w in d.split())]
+
+
+def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
+             function_words: frozenset[str]) -> Signal | None:
     """The learned model's opinion that the post is abusive, with the words that drove it.
-    Only from ``learned_at`` on, and only ever as "offensive": never a route to urgent. Like
-    the rules it ignores what a post quotes to criticise, and posts that only set a norm."""
+    Only from ``learned_at`` on, only when content words drove it, and only ever as
+    "offensive": never a route to urgent. Like the rules it ignores what a post quotes to
+    criticise, and posts that only set a norm."""
     model, at = ctx.learned, ctx.settings.learned_at
-    if model is None or frame.normative:
+    if model is None or frame.normative or frame.counter:
         return None
     tokens = (unquoted_tokens(doc) if frame.judged else None) or doc.tokens
     abuse = model.score(tokens, explain_at=at)["abuse"]
     if abuse.probability < at or _negated_drivers(abuse.drivers, frame):
+        return None
+    if not _content_words(abuse.drivers, function_words, ctx):
         return None
     strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
     term = "', '".join(abuse.drivers) or "…"
@@ -153,10 +194,11 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
     lookalike = lookalike_strength(ctx.identity, mention.author)
     frame = Frame.of(scan, cons)
-    tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named)
+    disavowal = disavows_violence(cons, frame)
+    tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named, disavowal)
     teased = teasing(doc, scan, cons)
     signals = [
-        _crisis(doc, lex, frame, lang),
+        _crisis(doc, lex, frame, lang, disavowal),
         _offensive(doc, lex, cons, frame, lang, friendly, teased),
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
@@ -171,5 +213,9 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     ]
     if not any(s is not None and s.category in ATTENTION_CATEGORIES
                and s.strength >= cs.category_threshold for s in signals) and not teased:
-        signals.append(_learned(doc, ctx, frame, lang))  # a second opinion where rules see none
+        # a second opinion where rules see none
+        function_words = lex.stopwords | cons.speaker | cons.addressee | cons.others | cons.intent
+        if friendly:  # "fuck yes, diploma!": a glad curse is no evidence either
+            function_words |= cons.insults.interjections
+        signals.append(_learned(doc, ctx, frame, lang, function_words))
     return merged(signals)

@@ -18,7 +18,8 @@ from monitor.classify.matcher import TermMatcher
 from monitor.classify.problems import ComplaintCues
 from monitor.errors import ConfigError
 
-_WEIGHTED = ("patients", "acts", "predicted_harm", "weapons", "carry", "figurative")
+_WEIGHTED = ("patients", "acts", "predicted_harm", "weapons", "carry", "figurative", "harms",
+             "receiving")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Constructions:
 
     language: str
     speaker: frozenset[str]
+    dropped_subject: frozenset[str]  # a clause opening with these has the writer as subject
     addressee: frozenset[str]
     others: frozenset[str]
     incitement: frozenset[str]
@@ -34,6 +36,7 @@ class Constructions:
     places: frozenset[str]
     doom: TermMatcher
     doomed: frozenset[str]
+    place_doom: TermMatcher  # what is foretold of a building: "gaat ontploffen", "mag branden"
     knowing: frozenset[str]
     whereabouts: TermMatcher
     conditions: frozenset[str]
@@ -46,12 +49,15 @@ class Constructions:
     finite_prefixes: tuple[str, ...]  # every prefix in ``separable``, for a quick first test
     predicted_harm: TermMatcher
     weapons: TermMatcher
+    receiving: TermMatcher  # "krijgt", "is getting": harm that someone will get
+    harms: TermMatcher  # "een klap", "a bullet", "jumped": what they will get
     carry: TermMatcher
     figurative: TermMatcher
     speech: frozenset[str]
     topics: TermMatcher
     relayed: TermMatcher
     judgement: TermMatcher
+    hate_words: TermMatcher  # naming hate as such: "racisme", "homofoob", "hate speech"
     norms: TermMatcher
     harmless_objects: frozenset[str]
     tool_context: frozenset[str]
@@ -68,6 +74,7 @@ class Constructions:
     derogatory: TermMatcher
     generalisers: TermMatcher
     slurs: TermMatcher
+    codes: TermMatcher  # hate's code words: "omvolking", "remigratie", "1488"
     complaints: ComplaintCues
     insults: InsultCues
 
@@ -94,16 +101,17 @@ def read_constructions(language: str) -> dict[str, Any]:
 
 # Which fields come from which table of the TOML, as plain word sets or as phrase matchers.
 _WORDS = {
-    "roles": ("speaker", "addressee", "others", "incitement", "intent", "places", "doomed",
+    "roles": ("speaker", "dropped_subject", "addressee", "others", "incitement", "intent", "places", "doomed",
               "knowing", "conditions", "clause_breaks"),
     "frames": ("speech", "harmless_objects", "tool_context"),
     "hate": ("group_adjectives", "person_nouns"),
 }
 _PHRASES = {
-    "roles": ("doom", "whereabouts", "reporting", "negators"),
-    "frames": ("topics", "relayed", "judgement", "norms", "denials", "defiance", "media_topics"),
+    "roles": ("doom", "place_doom", "whereabouts", "reporting", "negators"),
+    "frames": ("topics", "relayed", "judgement", "hate_words", "norms", "denials", "defiance",
+               "media_topics"),
     "hate": ("groups", "copulas", "dehumanising", "hostility", "exclusion", "derogatory",
-             "generalisers", "slurs"),
+             "generalisers", "slurs", "codes"),
 }
 
 

@@ -77,6 +77,7 @@ class Frame:
     judged: bool  # the post passes a verdict on something said ("is niet oké", "not funny")
     normative: bool  # the post says such things are never acceptable ("gaat te ver")
     reported: bool  # the post reports (police, arrested, "dreigde")
+    counter: bool  # counter-speech: a verdict on what others say about a group or in hate
     denial_starts: frozenset[int]  # clause starts that open with a denial ("nooit van mijn leven")
     media: tuple[int, ...]  # "film over", "brandoefening": violence as a topic or a drill
 
@@ -100,6 +101,7 @@ class Frame:
             judged=normative or bool(scan.of(cons.judgement)),
             normative=normative,
             reported=bool(scan.of(cons.reporting)),
+            counter=_counter_speech(scan, cons, speech),
             denial_starts=frozenset(h.pos for h in scan.of(cons.denials)),
             media=tuple(h.pos for h in scan.of(cons.media_topics)),
         )
@@ -127,6 +129,16 @@ class Frame:
         if any(lo <= s <= pos for s in self.relayed):
             return True
         return self.judged and any(lo <= s <= pos for s in self.speech)
+
+
+def _counter_speech(scan: Scan, cons: Constructions, speech: tuple[int, ...]) -> bool:
+    """A verdict on what others say or post, about a group or as hate ("die reacties over
+    vluchtelingen zijn schandalig", "monkey emojis under that video: that's racism"). Its
+    anger is at the speakers: not a complaint, and "racisme" there is no crisis."""
+    relayed = scan.of(cons.relayed)
+    if not (speech or relayed) or not scan.of(cons.judgement):
+        return False
+    return bool(scan.of(cons.hate_words)) or any(h.weight > 0 for h in scan.of(cons.groups))
 
 
 def span_text(tokens: Sequence[str], first: Hit, last: Hit) -> str:

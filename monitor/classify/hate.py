@@ -7,7 +7,6 @@ are not hate.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from monitor.classify.constructions import Constructions
@@ -118,18 +117,10 @@ def _curse_compound(tok: str, cons: Constructions) -> bool:
     return False
 
 
-def _masked(tok: str, cons: Constructions) -> str | None:
-    """``n*gers``, ``k*kes``: the slur a starred word stands for, if it stands for one."""
-    if "*" not in tok or len(tok) < 3:
-        return None
-    pattern = re.compile(re.escape(tok).replace(r"\*", ".{1,2}"))
-    return next((s for s in cons.slurs.exact if pattern.fullmatch(s)), None)
-
-
 def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     tokens = frame.tokens
     hits = [h for h in frame.scan.of(cons.slurs) if h.weight > 0]
-    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and _masked(t, cons)]
+    hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens) if "*" in t and cons.slurs.unmask(t)]
     hits += [Hit(i, t, 1.0) for i, t in enumerate(tokens)
              if t.startswith(CURSE_PREFIXES) and _curse_compound(t, cons)]
     found = []
@@ -140,13 +131,25 @@ def _slurs(cons: Constructions, frame: Frame) -> list[Finding]:
     return found
 
 
+def _codes(cons: Constructions, frame: Frame) -> list[Finding]:
+    """Hate's code words ("omvolking", "remigratie nu", "1488"), unless the post talks about
+    them to condemn them ("wie over omvolking begint is een racist")."""
+    found = []
+    for hit in frame.scan.of(cons.codes):
+        start, _ = frame.clauses.around(hit.pos)
+        if hit.weight > 0 and not frame.counter and not frame.normative and not (
+                frame.talked_about(start, hit.pos) or frame.negated(start, hit.pos)):
+            found.append(Finding("hate_code", 0.75 * hit.weight, hit.text, hit.pos, True))
+    return found
+
+
 DISGUST_EMOJI = frozenset({"🤮", "🤢", "🐒", "🦍", "🐀", "🐖", "🪳"})
 
 
 def find_hate(cons: Constructions, frame: Frame, groups: Sequence[Hit],
               emojis: frozenset[str] = frozenset()) -> list[Finding]:
     """Every hateful construction in the post, strongest first."""
-    found = _slurs(cons, frame)
+    found = _slurs(cons, frame) + _codes(cons, frame)
     disgust = emojis & DISGUST_EMOJI
     if groups and disgust and not frame.normative and not frame.judged:
         found.append(Finding("hate_derogation", 0.7, f"{groups[0].text} {''.join(disgust)}",

@@ -27,7 +27,8 @@ def _nothing_to_find(emojis: frozenset[str], cons: Constructions, frame: Frame) 
     if emojis & THREAT_EMOJI.keys():
         return False
     if any(scan.of(m) for m in (cons.acts, cons.predicted_harm, cons.weapons, cons.doom,
-                                 cons.whereabouts, cons.groups, cons.slurs)):
+                                 cons.whereabouts, cons.groups, cons.slurs, cons.receiving,
+                                 cons.place_doom, cons.codes)):
         return False
     starts = _starts(cons.finite_prefixes)
     adjectives = cons.group_adjectives

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.classify.text import LEET_LETTERS, normalise_name
 from monitor.config import InstitutionSettings
@@ -86,10 +87,14 @@ class Identity:
     def fragment_in(self, lower: str) -> str | None:
         return next((f for f in self.fragments if f in lower), None)
 
-    @staticmethod
-    def other_school_kind(tokens: tuple[str, ...]) -> str | None:
-        """"een basisschool", "a university": a kind of school that is not ours."""
-        return next((t for t in tokens if t in _OTHER_SCHOOL_KINDS), None)
+    def other_school_kind(self, tokens: tuple[str, ...]) -> str | None:
+        """"een basisschool", "a university": a kind of school that is not ours. An unnamed
+        school of our own kind in one of our places ("gaslek bij mbo-school in Oosterhout")
+        may well be us: in doubt it stays."""
+        kind = next((t for t in tokens if t in _OTHER_SCHOOL_KINDS), None)
+        if kind in _OWN_KINDS and any(t in self.context_words for t in tokens):
+            return None
+        return kind
 
     def place_elsewhere(self, raw: str) -> str | None:
         """"in Tilburg", "at college in Eindhoven": a named place that is none of ours, in a post
@@ -108,6 +113,7 @@ _OTHER_SCHOOL_KINDS = frozenset({
     "basisschool", "basisscholen", "middelbare", "mbo-school", "lyceum", "gymnasium", "atheneum",
     "hogeschool", "universiteit", "university", "highschool", "kinderopvang", "creche",
 })
+_OWN_KINDS = frozenset({"mbo-school"})
 _SCHOOL_BEFORE_NAME = frozenset({"roc", "hogeschool", "universiteit", "university", "mbo-college"})
 _SCHOOL_AFTER_NAME = frozenset({"college", "lyceum", "hogeschool", "university", "academie"})
 _GENERIC_FIRST_WORDS = frozenset({"roc", "mbo", "stichting", "het", "de", "the"})
@@ -143,6 +149,7 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=8192)  # authors post again and again; the distances are the costly part
 def lookalike_strength(identity: Identity, author: str | None) -> float:
     """How strongly ``author`` imitates the institution's names or handles (0 if it is its own)."""
     if not author or not identity.own or identity.is_own(author):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import product
+
+_HIDDEN = ("a", "e", "i", "o", "u", "uc", "c", "ck", "")  # what a star hides: "f*ck", "f**k"
+_MAX_STARS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,22 @@ class TermMatcher:
             return next(w for p, w in self.prefixes if tok.startswith(p))
         if self.suffix_keys and tok.endswith(self.suffix_keys):
             return next(w for s, w in self.suffixes if tok.endswith(s))
+        return None
+
+    def unmask(self, tok: str) -> tuple[str, float] | None:
+        """``f*ck``, ``k*nkerschool``, ``sh*thead``: the listed word a starred word stands for
+        (each star one hidden letter or two, at most three stars), with its weight."""
+        stars = tok.count("*")
+        if not stars or stars > _MAX_STARS or len(tok) - stars < 2:
+            return None
+        parts = tok.split("*")
+        for fill in product(_HIDDEN, repeat=stars):
+            word = parts[0] + "".join(f + rest for f, rest in zip(fill, parts[1:], strict=True))
+            weight = self.exact.get(word)
+            if weight is None:
+                weight = self.affix_weight(word)
+            if weight is not None and weight > 0:
+                return word, weight
         return None
 
     def _phrase_at(self, tokens: Sequence[str], i: int) -> Hit | None:

@@ -32,6 +32,7 @@ class ComplaintCues:
     angry: TermMatcher
     reliefs: TermMatcher
     disclaimers: TermMatcher
+    figures: TermMatcher  # a state word in a figure of speech: "lach me kapot", "maakt me kapot"
 
     @classmethod
     def from_data(cls, table: dict[str, Any]) -> ComplaintCues:
@@ -44,7 +45,7 @@ class ComplaintCues:
         return cls(functions=words("functions"), negations=phrases("negations"),
                    states=phrases("states"), repeats=phrases("repeats"), units=words("units"),
                    money=words("money"), angry=phrases("angry"), reliefs=phrases("reliefs"),
-                   disclaimers=phrases("disclaimers"))
+                   disclaimers=phrases("disclaimers"), figures=phrases("figures"))
 
 
 def _near(hits: Iterable[Hit], pos: int, reach: int = _NEAR) -> Hit | None:
@@ -82,7 +83,8 @@ def problem_cues(raw: str, scan: Scan, questions: int, cues: ComplaintCues) -> l
     """Complaint cues found by construction, with weights for the complaint signal."""
     tokens = scan.tokens
     negations = scan.of(cues.negations)
-    states = scan.of(cues.states)
+    figures = [(f.pos, f.pos + f.length) for f in scan.of(cues.figures)]
+    states = [s for s in scan.of(cues.states) if not any(a <= s.pos < b for a, b in figures)]
     repeats = scan.of(cues.repeats)
     failures = [] if scan.of(cues.reliefs) else _failures(tokens, cues, negations)
     waits = [Hit(d.pos, d.text, 0.5, d.length) if repeats or failures else d

@@ -20,6 +20,7 @@ _TEMPLATES: Mapping[str, Mapping[str, str]] = {
                        "en": "hostility towards a group: '{term}'"},
     "hate_exclusion": {"nl": "oproep tot uitsluiting: '{term}'", "en": "call to exclude: '{term}'"},
     "hate_slur": {"nl": "scheldwoord voor een groep: '{term}'", "en": "slur: '{term}'"},
+    "hate_code": {"nl": "codetaal van haat: '{term}'", "en": "hate code: '{term}'"},
     "hate_threat": {"nl": "dreigement tegen een groep: '{term}'",
                     "en": "threat against a group: '{term}'"},
     "crisis": {"nl": "crisiswoord '{term}'", "en": "crisis term '{term}'"},

@@ -22,14 +22,14 @@ def _explicit_marker(doc: Doc) -> str | None:
 
 def detect_sarcasm(
     doc: Doc, lex: Lexicon, sentiment_hits: Sequence[Hit], complaint_hits: Sequence[Hit],
-    scan: Scan,
+    scan: Scan, thanks: Sequence[Hit] = (),
 ) -> str | None:
     """Evidence text when the post praises on the surface but complains underneath, else None.
 
     Markers add up: a sarcastic emoji (1.0), a stock phrase like "ja hoor" (0.7), a repetition
     cue like "weer geen"/"again" (0.5), and real negative content next to the praise (0.5).
     """
-    positives = [h for h in sentiment_hits if h.weight > 0]
+    positives = [*(h for h in sentiment_hits if h.weight > 0), *thanks]  # praise on the surface
     if not positives:
         return None
     evidence: list[str] = []

@@ -64,7 +64,18 @@ def clip(mention: Mention) -> Mention:
 # Digits and signs that stand for letters: one map, also used for look-alike account names.
 LEET_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
 _LEET = re.compile(r"(?<=[a-z])[013457$]+(?=[a-z])")  # not "@": e-mail addresses
+# a word of letters and at least two such digits, a digit first or last too ("1d10ts", "cur10")
+_LEET_WORD = re.compile(r"(?<![\w.])(?=[a-z013457$]*[a-z][a-z013457$]*[a-z])"
+                        r"(?=[a-z$]*[013457$][a-z$]*[013457$])[a-z013457$]{4,}(?![\w.])")
 _LEET_AT = re.compile(r"(?<=[a-z])@(?=[a-z]+(?:[\s,!?;:]|$))")  # "k@nker", but not "x@curio.nl"
+
+
+_SPACED = re.compile(r"(?<!\w)(?:[a-z] ){2,}[a-z](?!\w)")  # "k i l l", "d o c e n t"
+
+
+def _unspaced(lower: str) -> str:
+    """Words spelled out letter by letter to slip past filters, joined again."""
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), lower) if " " in lower else lower
 
 
 def _unleet(lower: str) -> str:
@@ -74,6 +85,7 @@ def _unleet(lower: str) -> str:
         lower = _LEET_AT.sub("a", lower)
     if not any(c in lower for c in "013457$"):
         return lower
+    lower = _LEET_WORD.sub(lambda m: m.group().translate(LEET_LETTERS), lower)
     return _LEET.sub(lambda m: m.group().translate(LEET_LETTERS), lower)
 
 
@@ -82,7 +94,7 @@ def prepare(text: str, title: str | None = None) -> Doc:
     raw = f"{title[:MAX_CHARS]}. {text[:MAX_CHARS]}" if title else text[:MAX_CHARS]
     urls = tuple(_URL.findall(raw))
     without_urls = _URL.sub(" ", raw) if urls else raw
-    lower = _unleet(_fold(without_urls))
+    lower = _unspaced(_unleet(_fold(without_urls)))
     tokens = tuple(_clean(t) for t in _TOKEN.findall(lower))
     return Doc(
         raw=raw,

@@ -20,9 +20,9 @@ from monitor.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
-# frozen3 is left out: it stays unmeasured until the next round of rule changes begins
+# the frozen splits are left out: their misses are never looked at
 LABELLED = (DATA / "eval_classifier.jsonl",
-            *sorted(p for p in (DATA / "classifier").glob("*.jsonl") if "frozen3" not in p.name))
+            *sorted((DATA / "classifier").glob("tuning*.jsonl")))
 NAMES = re.compile(r"(?<![\w@#])[@#]?(curio|roc[\s\-]?west[\s\-]?brabant|rocwb)(?![\w])", re.I)
 FEEDS = 3
 HOMONYM_FLAGGED_AT_MOST = 0.10

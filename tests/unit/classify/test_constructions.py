@@ -42,11 +42,64 @@ FLAGGED = [
     ("De wifi op Curio Breda werkt weer niet, derde keer deze week", "complaint"),
     ("niet dat ik wil klagen maar het rooster van Curio is alweer veranderd", "complaint"),
     ("waarom reageert er niemand bij curio?? ik heb al 5 keer gemaild!!", "complaint"),
+    # harm someone will get, warnings, a building foretold to burn, the subject left out
+    ("die conciërge van curio krijgt morgen een kopstoot van me", "threat"),
+    ("that teacher at curio is getting a beating after class", "threat"),
+    ("die mentor van curio moet vanaf nu goed achterom kijken", "threat"),
+    ("the staff at curio better watch their backs", "threat"),
+    ("dat hele gebouw van curio mag branden", "threat"),
+    ("curio's main building is gonna blow up on monday", "threat"),
+    ("ga die mentor van curio morgen slaan", "threat"),
+    ("ik ga die l e r a a r van curio n e e r s t e k e n", "threat"),
+    # a group reduced to a trait, said as fact
+    ("vrouwen kunnen geen techniek, wat doen die meiden bij curio", "hate"),
+    ("moslims kunnen nou eenmaal niet integreren, zie curio", "hate"),
+    ("disabled students at curio are a drain on society", "hate"),
+    # curses behind a star or digits, insults in dialect
+    ("f*ck curio, k*nkerschool met k*tleraren", "offensive"),
+    ("cur10 st4ff = 1d10ts", "offensive"),
+    ("mijn stagebegeleider van curio is een klootviool eersteklas", "offensive"),
+    ("the curio principal is a spineless worm", "offensive"),
+    # hate's code words; gratitude for a mishap
+    ("curio etten-leur wordt steeds kleurrijker. omvolking in het klein", "hate"),
+    ("#remigratie nu, ook voor de klassen van curio", "hate"),
+    ("everyone at curio in Breda dies next week", "threat"),
+    ("Dreigbrief gevonden in toiletten Curio Oosterhout, school schakelt politie in", "crisis"),
+    ("Gaslek bij mbo-school in Oosterhout: 600 studenten naar huis gestuurd", "crisis"),
+    ("curio oosterhout docenten 🖕🖕 allemaal", "offensive"),
+    ("die gast uit m'n klas op curio is zo'n zielige loser haha niemand wil naast hem zitten",
+     "offensive"),
+    ("the janitor at #curio humiliates students in front of the class", "complaint"),
+    ("wow curio dank jullie wel dat ik om 7 uur moest opstaan voor een les die niet doorging",
+     "complaint"),
 ]
 
 CLEAN = [
     "Zeggen dat je je docent wilt vermoorden is niet oké, ook niet bij Curio",
     "Ik zou nooit iemand bij Curio iets aandoen",
+    "wie over omvolking begint op curio is gewoon een racist",
+    "we need a replacement teacher for the 88 students at curio",
+    # a cry of joy; a negated subject; jokes judged
+    "holy shit, ik ben geslaagd bij Curio!",
+    "ik ga dood van het lachen om die presentatie op curio 😂",
+    "@bram_x jij bent echt een sukkel haha love you mattie ❤️ tot morgen op curio",
+    "ik was de imposter en heb iedereen vermoord haha 🔪 among us avond met de klas van curio",
+    "film gezien over een schietpartij op een amerikaanse school, daarna besproken op curio",
+    "Gaslek bij een basisschool in Tilburg, leerlingen naar huis",
+    "fuck yes, got my diploma at Curio 🎓",
+    "geen enkele student van curio zou de docent ooit willen neersteken",
+    "jokes about wanting to shoot up curio aren't funny",
+    # denying violence answers a fear: its anger is no complaint, its knife no crisis
+    "ik zou nooit iemand op curio iets aandoen, ik ben gewoon boos en teleurgesteld",
+    "no i'm not bringing a knife to curio lol, that screenshot is fake and i'm annoyed",
+    # counter-speech: a verdict on what others say about a group
+    "die reacties onder het bericht van curio over vluchtelingen zijn echt schandalig",
+    "people typing monkey emojis under curio's video: that's racism, plain and simple",
+    "Student van Curio kreeg een klap van een medestudent, politie onderzoekt het",
+    "mijn klasgenoot van curio heeft echt een klap van de molen gehad 😂",
+    "je krijgt een 10 van mij voor die presentatie op curio",
+    "de docent van curio zegt dat het gebouw niet gaat branden, het is een oefening",
+    "ik ga die bal zo hard slaan op de training van curio",
     "Moslims zijn geen ongedierte, Curio",
     "die toets op curio heeft me afgemaakt",
     "Ik ga mijn opleiding bij Curio afmaken en daarna naar het hbo",
@@ -106,3 +159,17 @@ def test_one_pass_scan_gives_every_list_its_own_hits() -> None:
             scan = index.scan(tokens)
             for matcher in index.matchers:
                 assert scan.of(matcher) == matcher.find(tokens), (text, matcher)
+
+
+def test_digits_for_letters_only_inside_words_of_letters() -> None:
+    assert prepare("cur10 st4ff = 1d10ts").tokens == ("curio", "staff", "idiots")
+    kept = ("klas", "3a4", "2025", "h2o", "mp3", "covid19", "b2b", "10x")
+    assert prepare(" ".join(kept)).tokens == kept
+
+
+def test_a_starred_word_stands_for_a_listed_word_only() -> None:
+    offensive = CONTEXT.lexicons["nl"].terms["offensive"]
+    assert offensive.unmask("k*t") == ("kut", offensive.exact["kut"])
+    assert offensive.unmask("k*nkerschool") is not None
+    assert offensive.unmask("b*ek") is None  # "boek", "beek": nothing listed
+    assert offensive.unmask("*") is None
