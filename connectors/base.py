@@ -8,6 +8,10 @@ A connector turns one configured source into :class:`~monitor.models.FetchResult
         @classmethod
         def from_config(cls, name, options, institution) -> Self: ...   # raises ConfigError
         def fetch(self, cursor) -> FetchResult: ...                      # network only, no DB
+        require_match: bool   # keep only the records that name the institution
+
+Connectors return plain records, every one they fetched; the pipeline matches them against the
+institution's names once and, when ``require_match``, drops those that name none.
 
 Built-in and third-party connectors register the same way, in ``pyproject.toml``::
 
@@ -57,6 +61,7 @@ class Connector(Protocol):
 
     kind: ClassVar[str]
     name: str
+    require_match: bool
 
     @classmethod
     def from_config(

@@ -27,7 +27,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -266,11 +266,6 @@ class BlueskyConnector(ApiConnector[BlueskySettings]):
             mention = post_to_mention(post)
             if mention is None:
                 continue
-            match = self.matcher.match(mention.text)
-            if match is None and self.settings.require_match:
-                continue
-            if match is not None:
-                mention = replace(mention, extra={**mention.extra, "matched_alias": match.alias})
             found.setdefault(mention.external_id, mention)
         return reached_old
 

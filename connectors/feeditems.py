@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from connectors.htmltext import clean_text, html_to_text
-from monitor.matching import Matcher, canonical_url, fingerprint, normalise_for_fingerprint
+from monitor.matching import canonical_url, fingerprint, normalise_for_fingerprint
 from monitor.models import Mention
 
 __all__ = ["EntryContext", "decode_google_news_link", "entry_to_mention", "unwrap_redirect"]
@@ -136,8 +136,8 @@ def _author(entry: Any) -> str:
     return found.group("name").strip() if found else raw
 
 
-def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention | None:
-    """The mention for ``entry``; ``extra["matched_alias"]`` names the alias found, if any."""
+def entry_to_mention(entry: Any, ctx: EntryContext) -> Mention | None:
+    """The mention for ``entry``, whether or not it names the institution (the pipeline matches)."""
     title = html_to_text(entry.get("title") or "")
     text = _body(entry)
     outlet = ""
@@ -151,9 +151,6 @@ def entry_to_mention(entry: Any, ctx: EntryContext, matcher: Matcher) -> Mention
         link = urljoin(ctx.feed_url, link)
     external_id, url = _ids(entry, link, title, text, ctx, outlet)
     extra: dict[str, Any] = {}
-    match = matcher.match(f"{title}\n{text}")
-    if match is not None:
-        extra["matched_alias"] = match.alias
     if outlet:
         extra["outlet"] = outlet
     author = _author(entry) or outlet or None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -154,11 +154,6 @@ class MastodonConnector(ApiConnector[MastodonSettings]):
         mention = status_to_mention(status, host) if isinstance(status, Mapping) else None
         if mention is None:
             return
-        match = self.matcher.match(mention.text)
-        if match is None and self.settings.require_match:
-            return
-        if match is not None:
-            mention = _with_extra(mention, matched_alias=match.alias)
         found.setdefault(mention.external_id, mention)
 
     def _timeline(self, http: Http, url: str, key: str, cursor: dict[str, str],
@@ -219,6 +214,3 @@ def _expect_list(value: Any, where: str) -> list[Any]:
         raise RetriableFetchError(f"{where}: unexpected response (expected a list of statuses)")
     return value
 
-
-def _with_extra(mention: Mention, **extra: Any) -> Mention:
-    return replace(mention, extra={**mention.extra, **extra})

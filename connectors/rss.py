@@ -91,11 +91,10 @@ class RssConnector:
 
     kind: ClassVar[str] = "rss"
 
-    def __init__(self, name: str, spec: FeedSpec, matcher: Matcher,
-                 policy: HttpPolicy | None = None) -> None:
+    def __init__(self, name: str, spec: FeedSpec, policy: HttpPolicy | None = None) -> None:
         self.name = name
         self.spec = spec
-        self.matcher = matcher
+        self.require_match = spec.require_match  # the pipeline keeps only matching items
         self.policy = policy or HttpPolicy()
         self.context = f"{self.kind}:{name}"
         self.sleep: Callable[[float], None] = time.sleep  # tests replace it
@@ -105,11 +104,10 @@ class RssConnector:
                     institution: InstitutionSettings) -> Self:
         opts = Options(name, options, _OPTIONS)
         spec = _spec_from_options(opts)
-        matcher = Matcher.from_institution(institution)
-        if spec.require_match and matcher.empty:
+        if spec.require_match and Matcher.from_institution(institution).empty:
             raise ConfigError(f"{opts.key('require_match')}: true, but the institution has no "
                               "name, aliases, handles or hashtags to match")
-        return cls(name, spec, matcher, opts.http_policy())
+        return cls(name, spec, opts.http_policy())
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult:
         cursor = dict(cursor or {})
@@ -167,13 +165,11 @@ class RssConnector:
         outlet = clean_text(feed.get("title") or "")[:120]
         result = []
         for entry in entries:
-            mention = entry_to_mention(entry, ctx, self.matcher)
+            mention = entry_to_mention(entry, ctx)
             if mention is None:
                 continue
             if outlet and "outlet" not in mention.extra:  # the feed's or channel's title
                 mention = replace(mention, extra={**mention.extra, "outlet": outlet})
-            if self.spec.require_match and "matched_alias" not in mention.extra:
-                continue
             result.append(mention)
         return result
 

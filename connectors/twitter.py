@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -259,11 +259,7 @@ class XConnector(ApiConnector[XSettings]):
             mention = tweet_to_mention(tweet, by_id.get(str(tweet.author_id)))
             if mention is None:
                 continue
-            match = self.matcher.match(mention.text)
-            if match is None and self.settings.require_match:
-                continue
-            extra = {**mention.extra, **({"matched_alias": match.alias} if match else {})}
-            found.setdefault(mention.external_id, _replace_extra(mention, extra))
+            found.setdefault(mention.external_id, mention)
 
 
 def tweet_to_mention(tweet: Any, user: Any | None) -> Mention | None:
@@ -287,9 +283,6 @@ def tweet_to_mention(tweet: Any, user: Any | None) -> Mention | None:
                if isinstance(metrics.get(f"{k}_count"), int)},
     )
 
-
-def _replace_extra(mention: Mention, extra: dict[str, Any]) -> Mention:
-    return replace(mention, extra=extra)
 
 
 def _newest(a: str | None, b: Any) -> str | None:

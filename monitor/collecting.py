@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from monitor.config import ConnectorSettings, Settings
-from monitor.digest.alerts import send_pending_alerts
-from monitor.digest.chat_delivery import send_chat_alerts
-from monitor.errors import StoreError
+from monitor.hooks import run_after_collect
 from monitor.pipeline import CollectOutcome, collect_many, failed_before_fetch
 from monitor.runtime import (
     build_classifier,
@@ -18,7 +15,6 @@ from monitor.runtime import (
     max_ages,
     select_connectors,
 )
-from monitor.spikes_job import detect_and_store_spikes
 from monitor.store import Store
 
 log = logging.getLogger("monitor.collect")
@@ -27,7 +23,8 @@ log = logging.getLogger("monitor.collect")
 def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, all_: bool = True,
                 force: bool = False, on_done: Callable[[CollectOutcome], None] | None = None
                 ) -> list[CollectOutcome]:
-    """Collect, classify and store; then let the urgent-alert hook run. Returns every outcome."""
+    """Collect, classify and store; then run the after-collect hooks (``monitor/hooks.py``).
+    Returns every outcome."""
     chosen = select_connectors(settings, names, all_=all_)
     try:
         classifier, matcher = build_classifier(settings, store), build_matcher(settings)
@@ -41,7 +38,7 @@ def run_collect(settings: Settings, store: Store, names: Sequence[str] = (), *, 
             failed.append(_failed(store, conf, exc, on_done))
     outcomes = collect_many(store, sources, classifier=classifier, matcher=matcher, force=force,
                             on_done=on_done, max_ages=max_ages(settings))
-    after_collect(settings, store)
+    run_after_collect(settings, store)
     by_name = {o.name: o for o in (*failed, *outcomes)}
     return _report([by_name[c.name] for c in chosen])
 
@@ -59,22 +56,3 @@ def _report(outcomes: list[CollectOutcome]) -> list[CollectOutcome]:
     log.info("collect: %d/%d connectors ok, %d new, %d flagged", ok, len(outcomes),
              sum(o.new for o in outcomes), sum(o.flagged for o in outcomes))
     return outcomes
-
-
-def after_collect(settings: Settings, store: Store) -> None:
-    """Hooks that follow a collect: spike detection, urgent alert emails, then chat alerts (which
-    route the new urgent mentions and spikes to the configured channels)."""
-    now = datetime.now(UTC)
-    for hook in _hooks():
-        try:
-            hook(store, settings, now)
-        except StoreError as exc:  # e.g. the database went away: one line, not a traceback
-            log.warning("after-collect hook %s skipped: %s", getattr(hook, "__name__", hook), exc)
-        except Exception:  # a hook must not turn a good collect into a failure
-            log.exception("after-collect hook %s failed", getattr(hook, "__name__", hook))
-
-
-def _hooks() -> list[Callable[[Store, Settings, datetime], object]]:
-    """Spike detection and urgent alerts are required parts, imported with this module: a broken
-    installation (say ``css_inline`` missing) stops collect with an error, never drops alerts."""
-    return [detect_and_store_spikes, send_pending_alerts, send_chat_alerts]

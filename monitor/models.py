@@ -33,6 +33,22 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.NONE: 0, Severity.INFO: 1, Severity.ATTENTION: 2, Severity.URGENT: 3}
 
 
+class TriageStatus(StrEnum):
+    """M&C's judgement of a mention. A mention is *open* until its latest triage closes it."""
+
+    RELEVANT = "relevant"
+    NOT_RELEVANT = "not-relevant"
+    HANDLED = "handled"
+
+    @property
+    def closes(self) -> bool:
+        return self is not TriageStatus.RELEVANT
+
+
+# What a search may ask of the triage: open (not closed), never triaged, or a latest status.
+TRIAGE_FILTERS = ("open", "untriaged", *(s.value for s in TriageStatus))
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One public post, article or video that (probably) mentions the institution."""
@@ -87,9 +103,6 @@ class Verdict:
         return self.severity is not Severity.NONE
 
 
-NO_VERDICT = Verdict(severity=Severity.NONE, score=0.0)
-
-
 @dataclass(frozen=True, slots=True)
 class StoredMention:
     """A mention as read back from storage, with its database id and latest verdict."""
@@ -108,7 +121,7 @@ class TriageEntry:
     """One triage action on a mention."""
 
     mention_id: int
-    status: str  # "relevant", "not-relevant", "handled"
+    status: str  # a TriageStatus value
     actor: str
     at: datetime
     note: str | None = None

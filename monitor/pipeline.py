@@ -21,6 +21,7 @@ from typing import ClassVar, Protocol
 from sqlalchemy import Connection
 
 from monitor.errors import FetchError, StoreError
+from monitor.matching import Matcher
 from monitor.models import FetchResult, InsertResult, Mention, Verdict
 from monitor.redaction import redact
 from monitor.store import Store
@@ -67,10 +68,15 @@ class CollectOutcome:
 
 
 class Source(Protocol):
-    """What the pipeline needs of a connector (see ``connectors.base.Connector``)."""
+    """What the pipeline needs of a connector (see ``connectors.base.Connector``).
+
+    ``require_match``: keep only the records that name the institution (false for a source that
+    already searched for it, such as a Google News query). The pipeline decides; the connector
+    returns every record it fetched."""
 
     name: str
     kind: ClassVar[str]
+    require_match: bool
 
     def fetch(self, cursor: Mapping[str, str] | None) -> FetchResult: ...
 
@@ -87,17 +93,19 @@ def stamp(mention: Mention, source: Source) -> Mention:
     return replace(mention, source=source.name, kind=mention.kind or label or source.kind)
 
 
-def _annotate(mentions: Iterable[Mention], matcher: object | None, source: Source
-              ) -> list[Mention]:
-    """Stamp each mention with its connector; record which alias matched (for highlighting),
-    unless the connector already did."""
+def relevant(mentions: Iterable[Mention], matcher: Matcher | None, source: Source
+             ) -> list[Mention]:
+    """Match once: stamp each record with its connector, record which alias matched (for
+    highlighting), and drop the ones that name no alias when the source ``require_match``.
+    Without a matcher (tests, ``import``) every record is kept as it is."""
     out = []
     for m in mentions:
         m = stamp(m, source)
-        if matcher is not None and not (m.extra or {}).get("matched_alias"):
-            found = matcher.match(f"{m.title or ''}\n{m.text}")  # type: ignore[attr-defined]
-            if found is not None:
-                m = replace(m, extra={**(m.extra or {}), "matched_alias": found.alias})
+        found = matcher.match(f"{m.title or ''}\n{m.text}") if matcher is not None else None
+        if found is not None:
+            m = replace(m, extra={**(m.extra or {}), "matched_alias": found.alias})
+        elif matcher is not None and source.require_match:
+            continue
         out.append(m)
     return out
 
@@ -127,12 +135,14 @@ def _verdicts_for(conn: Connection, ids: Sequence[int], judged: Judged,
 
 
 def store_result(store: Store, source: Source, result: FetchResult, *, started: datetime,
-                 classifier: Classifier | None, matcher: object | None,
-                 max_age: timedelta | None = None) -> tuple[int, int]:
-    """Classify the new mentions, then the one transaction. Returns ``(new, flagged)``. Items
-    older than ``max_age`` are stored stale: searchable, never alerted or listed as new."""
+                 classifier: Classifier | None, matcher: Matcher | None,
+                 max_age: timedelta | None = None) -> tuple[int, int, int]:
+    """Match, classify the new mentions, then the one transaction. Returns ``(kept, new,
+    flagged)``: the records that name the institution (all, without ``require_match``), the new
+    ones among them and the flagged ones. Items older than ``max_age`` are stored stale:
+    searchable, never alerted or listed as new."""
     now = datetime.now(UTC)
-    mentions = _annotate(result.mentions, matcher, source)
+    mentions = relevant(result.mentions, matcher, source)
     judged = _classify_new(store, mentions, classifier, now)
     with store.transaction() as conn:
         inserted, flagged = insert_and_classify(store, conn, mentions, classifier=classifier,
@@ -143,7 +153,7 @@ def store_result(store: Store, source: Source, result: FetchResult, *, started: 
             connector=source.name, started_at=started, finished_at=now, ok=True,
             http_status=result.http_status, fetched=len(mentions), new=len(inserted.new_ids),
             warnings=result.warnings))
-    return len(inserted.new_ids), flagged
+    return len(mentions), len(inserted.new_ids), flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +230,7 @@ def fetch_safely(source: Source, cursor: dict[str, str] | None) -> FetchResult |
 
 
 def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, started: datetime,
-            t0: float, classifier: Classifier | None, matcher: object | None,
+            t0: float, classifier: Classifier | None, matcher: Matcher | None,
             max_age: timedelta | None) -> CollectOutcome:
     try:
         if isinstance(fetched, BaseException):
@@ -228,14 +238,14 @@ def _finish(store: Store, source: Source, fetched: FetchResult | BaseException, 
             status = fetched.status if isinstance(fetched, FetchError) else None
             return CollectOutcome(source.name, False, http_status=status, error=error,
                                   seconds=time.monotonic() - t0)
-        new, flagged = store_result(store, source, fetched, started=started, classifier=classifier,
-                                    matcher=matcher, max_age=max_age)
+        kept, new, flagged = store_result(store, source, fetched, started=started,
+                                          classifier=classifier, matcher=matcher, max_age=max_age)
     except StoreError as exc:
         return CollectOutcome(source.name, False, error=f"{source.name}: {exc}",
                               seconds=time.monotonic() - t0)
     except Exception as exc:  # e.g. a classifier bug: the transaction rolled back; say so
         return _failed_after_fetch(store, source, exc, started, t0)
-    return CollectOutcome(source.name, True, fetched=len(fetched.mentions), new=new,
+    return CollectOutcome(source.name, True, fetched=kept, new=new,
                           flagged=flagged, http_status=fetched.http_status,
                           warnings=fetched.warnings, seconds=time.monotonic() - t0)
 
@@ -250,16 +260,17 @@ def _failed_after_fetch(store: Store, source: Source, exc: Exception, started: d
     return CollectOutcome(source.name, False, error=error, seconds=time.monotonic() - t0)
 
 
-def collect(store: Store, source: Source, *, classifier: Classifier | None = None,
-            matcher: object | None = None, force: bool = False,
+def collect(store: Store, source: Source, *, matcher: Matcher | None,
+            classifier: Classifier | None = None, force: bool = False,
             max_age: timedelta | None = None) -> CollectOutcome:
-    """Collect one connector now (unless it is rate limited and ``force`` is false)."""
+    """Collect one connector now (unless it is rate limited and ``force`` is false).
+    ``matcher=None`` keeps every record the source returns (test doubles, benchmarks)."""
     return collect_many(store, [source], classifier=classifier, matcher=matcher, force=force,
                         max_ages={source.name: max_age} if max_age else None)[0]
 
 
-def collect_many(store: Store, sources: Sequence[Source], *, classifier: Classifier | None = None,
-                 matcher: object | None = None, force: bool = False, workers: int = 8,
+def collect_many(store: Store, sources: Sequence[Source], *, matcher: Matcher | None,
+                 classifier: Classifier | None = None, force: bool = False, workers: int = 8,
                  on_done: Callable[[CollectOutcome], None] | None = None,
                  max_ages: Mapping[str, timedelta] | None = None) -> list[CollectOutcome]:
     """Fetch concurrently on a bounded pool; store each result in its own transaction, in turn.

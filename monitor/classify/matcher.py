@@ -126,7 +126,3 @@ class TermMatcher:
                 return Hit(i, text, weight, n)
         return None
 
-
-def strongest(hits: Sequence[Hit]) -> Hit | None:
-    """The hit with the largest absolute weight (first one on ties)."""
-    return max(hits, key=lambda h: abs(h.weight), default=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -27,6 +28,18 @@ class CliError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"signaleer: error: {self.format_message()}", err=True)
+
+
+def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
+    """``2026-03-01`` or an ISO 8601 date-time; local dates are in the configured time zone."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise CliError(f"{option}: expected a date like 2026-03-01 or 2026-03-01T08:00, "
+                       f"got {value[:40]!r}", 2) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # type: ignore[arg-type]
 
 
 def handle_errors(func: F) -> F:

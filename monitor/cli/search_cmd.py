@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 
-from monitor.cli.common import CliError, handle_errors, open_store, settings_from
-
-
-def parse_when(value: str | None, option: str, tz: object) -> datetime | None:
-    """``2026-03-01`` or an ISO 8601 date-time; local dates are in the configured time zone."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise CliError(f"{option}: expected a date like 2026-03-01 or 2026-03-01T08:00, "
-                       f"got {value[:40]!r}", 2) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)  # type: ignore[arg-type]
+from monitor.cli.common import CliError, handle_errors, open_store, parse_when, settings_from
+from monitor.models import TRIAGE_FILTERS, Severity
 
 
 def query_from(words: tuple[str, ...]) -> str | None:
@@ -40,10 +27,9 @@ def query_from(words: tuple[str, ...]) -> str | None:
 @click.option("--until", help="Published before (date or date-time, local time).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeatable).")
 @click.option("--flagged", is_flag=True, help="Only mentions the classifier flagged.")
-@click.option("--severity", type=click.Choice(["info", "attention", "urgent"]),
+@click.option("--severity", type=click.Choice([s.value for s in Severity if s.rank]),
               help="Only mentions at or above this severity.")
-@click.option("--status", type=click.Choice(["open", "untriaged", "relevant", "not-relevant",
-                                              "handled"]), help="Triage status.")
+@click.option("--status", type=click.Choice(TRIAGE_FILTERS), help="Triage status.")
 @click.option("--lang", "langs", multiple=True, help="Language code, e.g. nl (repeatable).")
 @click.option("--category", "categories", multiple=True,
               help="Flag category, e.g. complaint, crisis, press, praise (repeatable).")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from monitor.cli.common import handle_errors, open_store, settings_from
+from monitor.cli.common import handle_errors, open_store, parse_when, settings_from
+from monitor.models import TriageStatus
 
 
 @click.command()
 @click.argument("mention_id", type=int)
-@click.argument("status", type=click.Choice(["relevant", "not-relevant", "handled"]))
+@click.argument("status", type=click.Choice([s.value for s in TriageStatus]))
 @click.option("--note", help="Free text, e.g. what was done.")
 @click.option("--by", "actor", help="Who (default: the OS user).")
 @click.pass_context
@@ -26,11 +27,11 @@ def triage(ctx: click.Context, mention_id: int, status: str, note: str | None,
     from datetime import UTC, datetime
 
     from monitor.store.audit import current_actor
-    from monitor.store.triage import add_triage
+    from monitor.store.triage import triage_mention
 
     who = current_actor(actor)
-    with open_store(ctx, connectors=False) as store, store.transaction() as conn:
-        add_triage(conn, mention_id, status, actor=who, note=note, at=datetime.now(UTC))
+    with open_store(ctx, connectors=False) as store:
+        triage_mention(store, mention_id, status, actor=who, note=note, at=datetime.now(UTC))
     click.echo(f"mention {mention_id}: {status} (by {who})")
 
 
@@ -46,7 +47,6 @@ def reclassify(ctx: click.Context, since: str | None) -> None:
       signaleer reclassify --since 2026-01-01
     """
     from monitor.cli.progress import count_progress
-    from monitor.cli.search_cmd import parse_when
     from monitor.reclassify import count_to_reclassify
     from monitor.reclassify import reclassify as run
     from monitor.runtime import build_classifier
@@ -74,7 +74,6 @@ def audit(ctx: click.Context, since: str | None, action: str | None, as_json: bo
       signaleer audit --since 2026-11-01
     """
     from monitor.cli.audit_view import print_audit
-    from monitor.cli.search_cmd import parse_when
     from monitor.store.audit import entries
 
     settings = settings_from(ctx, connectors=False)

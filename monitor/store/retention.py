@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, exists, func, not_, or_, select, update
 
 from monitor.db import mentions, triage, verdicts
+from monitor.models import TriageStatus
 from monitor.store.mentions import SORT_SHIFT
 
 KINDS = ("unflagged", "flagged", "pseudonymise")
-KEEP_LONGER_TRIAGE = ("relevant", "handled")
+KEEP_LONGER_TRIAGE = (TriageStatus.RELEVANT.value, TriageStatus.HANDLED.value)
 PSEUDONYM_PREFIX = "anon:"
 
 

@@ -28,14 +28,14 @@ from sqlalchemy.sql import Select
 
 from monitor.db import flags, mentions, triage, verdicts
 from monitor.errors import SearchSyntaxError, StoreError
-from monitor.models import Severity, StoredMention
+from monitor.models import TRIAGE_FILTERS, Severity, StoredMention
 from monitor.store.mentions import sort_key_bounds
 from monitor.store.reading import stored_mentions
 from monitor.store.searchquery import Query, parse, to_fts5, to_tsquery_sql
 from monitor.store.triage import is_open, latest_status
 
 SORTS = ("newest", "oldest", "relevance")
-STATUSES = ("open", "relevant", "not-relevant", "handled", "untriaged")
+STATUSES = TRIAGE_FILTERS
 MAX_LIMIT = 10_000
 WALK_COST_RATIO = 1.2  # one row visit in a sort_key index walk / one in a GIN bitmap scan (measured)
 BITMAP_MAX_MATCHES = 1500  # below this, collecting all matches is cheap enough (~1 page read each)

@@ -10,12 +10,13 @@ from sqlalchemy import Connection, insert, or_, select
 
 from monitor.db import mentions, triage, verdicts
 from monitor.errors import InputError
-from monitor.store import audit
+from monitor.models import TriageStatus
+from monitor.store import Store, audit
 
-STATUSES = ("relevant", "not-relevant", "handled")
+STATUSES = tuple(s.value for s in TriageStatus)
 # The one meaning of "open": not (yet) closed by its latest triage. Used by `search --status
 # open`, `status` and the digest's "still open" alike.
-CLOSED_STATUSES = ("handled", "not-relevant")
+CLOSED_STATUSES = tuple(s.value for s in TriageStatus if s.closes)
 
 
 def latest_status(mention_id_col: Any) -> Any:
@@ -44,20 +45,24 @@ def add_triage(conn: Connection, mention_id: int, status: str, *, actor: str, no
                  details={"status": status}, at=at)
 
 
+def triage_mention(store: Store, mention_id: int, status: str, *, actor: str, note: str | None,
+                   at: datetime) -> None:
+    """Record a triage in a transaction of its own (``signaleer triage``)."""
+    with store.transaction() as conn:
+        add_triage(conn, mention_id, status, actor=actor, note=note, at=at)
+
+
 def labelled_examples(conn: Connection) -> Iterator[tuple[str, str | None, str, list[str]]]:
     """``(text, title, label, categories)`` for every triaged mention, by its latest triage.
 
     ``relevant`` and ``handled`` mean it needed attention; ``not-relevant`` means it did not.
     """
-    t = triage.c
+    latest = latest_status(mentions.c.id)
     rows = conn.execute(
-        select(mentions.c.text, mentions.c.title, t.status, verdicts.c.categories, t.at, t.id,
-               mentions.c.id)
-        .join(triage, t.mention_id == mentions.c.id)
+        select(mentions.c.text, mentions.c.title, latest.label("status"), verdicts.c.categories)
         .outerjoin(verdicts, verdicts.c.mention_id == mentions.c.id)
-        .order_by(mentions.c.id, t.at, t.id))
-    current: dict[int, tuple[str, str | None, str, list[str]]] = {}
-    for text, title, status, categories, _at, _tid, mid in rows:
-        label = "none" if status == "not-relevant" else "attention"
-        current[mid] = (text, title, label, list(categories or []))
-    yield from current.values()
+        .where(latest.is_not(None))
+        .order_by(mentions.c.id))
+    for text, title, status, categories in rows:
+        label = "none" if status == TriageStatus.NOT_RELEVANT else "attention"
+        yield text, title, label, list(categories or [])

@@ -62,7 +62,7 @@ def test_triage_succeeds_while_collect_classifies_slowly(tmp_path: Path) -> None
 
     worker = threading.Thread(target=triage_meanwhile)
     worker.start()
-    outcome = collect(store, Feed("nieuws", [mention(2), mention(3)]),
+    outcome = collect(store, Feed("nieuws", [mention(2), mention(3)]), matcher=None,
                       classifier=Classifier(slow, "slow-1"))
     worker.join()
     assert errors == []
@@ -119,7 +119,7 @@ def test_the_classifier_judges_the_text_as_stored(tmp_path: Path) -> None:
         seen.append(m.text)
         return Verdict(Severity.NONE, 0.0)
 
-    collect(store, Feed("nieuws", [mention(1, text="Curio\x00 mbo")]),
+    collect(store, Feed("nieuws", [mention(1, text="Curio\x00 mbo")]), matcher=None,
             classifier=Classifier(remember, "t"))
     assert seen == ["Curio mbo"]
     store.close()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,17 +107,6 @@ def test_quiet_hours_with_a_frozen_clock(quiet: tuple[str, str], local: datetime
     assert got == (until.replace(tzinfo=AMS) if until else None)
     if until is not None and until.month == 3 and until.day == 29:
         assert got is not None and got.astimezone(UTC).hour == 5
-
-
-def test_the_daemon_does_not_load_apprise_without_channels() -> None:
-    """Apprise with its plug-ins costs some 25 MiB: only installations with channels pay it."""
-    code = ("import sys; from monitor.runtime import load_checked_settings; "
-            "import monitor.scheduler, monitor.collecting; load_checked_settings(None); "
-            "print('apprise' in sys.modules)")
-    env = {**os.environ, "SIGNALEER_CONFIG": os.devnull}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_the_documented_example_channels_are_valid(tmp_path: Path) -> None:

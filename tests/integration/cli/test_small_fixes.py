@@ -22,7 +22,6 @@ from monitor.digest.model import Segment
 from monitor.digest.render import render_alert
 from monitor.digest.selection import to_item
 from monitor.feedserver import FeedServer
-from monitor.matching import Matcher
 from monitor.models import Mention, StoredMention
 from monitor.store import Store
 from tests.unit.digest.sample import item
@@ -112,7 +111,7 @@ def test_rss_author_shows_the_name_not_the_address() -> None:
                        now=datetime(2026, 11, 23, tzinfo=UTC))
     entry = {"title": "Curio", "id": "g1", "summary": "Curio Breda",
              "author": "redactie@omroeplokaal.example (Jan Jansen)"}
-    found = entry_to_mention(entry, ctx, Matcher(aliases=("Curio",)))
+    found = entry_to_mention(entry, ctx)
     assert found is not None and found.author == "Jan Jansen"
 
 

@@ -6,11 +6,16 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from monitor.config import InstitutionSettings
+from monitor.matching import Matcher
+from monitor.models import FetchResult
+from monitor.pipeline import relevant
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FEEDS = DATA / "feeds"
@@ -106,3 +111,14 @@ def slow_drip(conn: socket.socket) -> None:
     for _ in range(400):
         conn.sendall(b"1\r\n \r\n")
         time.sleep(0.05)
+
+
+def kept(connector: Any, result: FetchResult, institution: InstitutionSettings | None = None
+         ) -> FetchResult:
+    """``result`` as the pipeline keeps it: matched once against the institution's names (the
+    alias in ``extra["matched_alias"]``), unmatched records dropped when the connector
+    ``require_match``. The records are otherwise as the connector returned them."""
+    matcher = Matcher.from_institution(institution or CURIO)
+    extras = {m.external_id: m.extra for m in relevant(result.mentions, matcher, connector)}
+    return replace(result, mentions=tuple(replace(m, extra=extras[m.external_id])
+                                          for m in result.mentions if m.external_id in extras))

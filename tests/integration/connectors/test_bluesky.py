@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from connectors.bluesky import BlueskyConnector, forget_sessions, jwt_expiry, post_web_url
 from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
 
-from .conftest import API, CURIO
+from .conftest import API, CURIO, kept
 
 CREATE = "/xrpc/com.atproto.server.createSession"
 REFRESH = "/xrpc/com.atproto.server.refreshSession"
@@ -62,7 +62,8 @@ def test_first_run_logs_in_and_searches(httpserver: HTTPServer) -> None:
         SEARCH, headers={"Authorization": f"Bearer {access}"},
         query_string={"q": "Curio", "limit": "50", "sort": "latest"},
     ).respond_with_json(load("searchPosts-page1.json"))
-    result = make(httpserver).fetch(None)
+    conn = make(httpserver)
+    result = kept(conn, conn.fetch(None))
     # The snuff-box "curio" is kept in doubt; the classifier says it is not about us.
     first, second, snuff_box = result.mentions
     assert snuff_box.extra["matched_alias"] == "Curio"

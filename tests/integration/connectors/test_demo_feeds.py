@@ -12,6 +12,8 @@ from monitor.classify import ClassifierContext, classify
 from monitor.config import InstitutionSettings
 from monitor.feedserver import FeedServer
 
+from .conftest import kept as pipeline_keeps
+
 DEMO_FEEDS = Path(__file__).resolve().parents[3] / "monitor" / "demo_data" / "feeds"
 DEMO = InstitutionSettings(
     name="Curio", aliases=("ROC West-Brabant", "ROCWB"), handles=("@curio_mbo",),
@@ -32,9 +34,9 @@ def server() -> Iterator[FeedServer]:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DEMO_FEEDS.glob("*.xml")))
 def test_demo_feed(server: FeedServer, name: str) -> None:
-    kept = RssConnector.from_config("demo", {"url": server.url(name)}, DEMO).fetch(None)
-    every = RssConnector.from_config(
-        "demo", {"url": server.url(name), "require_match": False}, DEMO).fetch(None)
+    conn = RssConnector.from_config("demo", {"url": server.url(name)}, DEMO)
+    every = conn.fetch(None)
+    kept = pipeline_keeps(conn, every, DEMO)
     assert kept.warnings == () and every.warnings == ()
     assert 0 < len(kept.mentions) <= len(every.mentions)
     # Some items are not about us: matching drops them, or keeps them in doubt and the

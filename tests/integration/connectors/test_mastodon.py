@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from connectors.mastodon import MastodonConnector
 from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
 
-from .conftest import API, CURIO, truncated_response
+from .conftest import API, CURIO, kept, truncated_response
 
 TAG_PATH = "/api/v1/timelines/tag/curio"
 
@@ -37,7 +37,8 @@ def _no_token(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_first_run_reads_the_newest_page(httpserver: HTTPServer) -> None:
     httpserver.expect_request(TAG_PATH, query_string={"limit": "40"}).respond_with_json(
         load("tag-curio-page1.json"))
-    result = make(httpserver).fetch(None)
+    conn = make(httpserver)
+    result = kept(conn, conn.fetch(None))
     ids = [m.external_id for m in result.mentions]
     assert ids == ["https://mastodon.nl/users/jan/statuses/1135000000000000059",
                    "https://social.example/users/fleur/statuses/1135000000000000049"]
@@ -77,7 +78,8 @@ def test_since_id_and_link_pagination(httpserver: HTTPServer) -> None:
                       "max_id": "113500000000000002"},
     ).respond_with_json(load("tag-curio-page2.json"))
     cursor = {f"tag:{host}:curio": "113499999999999990", "other": "kept"}
-    result = make(httpserver, limit=4).fetch(cursor)
+    conn = make(httpserver, limit=4)
+    result = kept(conn, conn.fetch(cursor))
     assert len(result.mentions) == 4
     assert result.new_cursor == {f"tag:{host}:curio": "113500000000000005", "other": "kept"}
     assert result.warnings == ()

@@ -19,7 +19,7 @@ from monitor.feedserver import FeedServer
 from monitor.matching import canonical_url, fingerprint
 from monitor.models import FetchResult
 
-from .conftest import CURIO, FEEDS
+from .conftest import CURIO, FEEDS, kept
 
 
 def connector(options: dict[str, Any], inst: InstitutionSettings = CURIO) -> RssConnector:
@@ -36,7 +36,9 @@ def feeds() -> Iterator[FeedServer]:
 
 
 def fetch_file(server: FeedServer, name: str, **options: Any) -> FetchResult:
-    return connector({"url": server.url(name), **options}).fetch(None)
+    """What collecting the feed keeps: the connector's records, matched by the pipeline."""
+    conn = connector({"url": server.url(name), **options})
+    return kept(conn, conn.fetch(None))
 
 
 # ----------------------------------------------------------------------------- formats
@@ -161,7 +163,7 @@ def test_youtube_preset(feeds: FeedServer, httpserver: HTTPServer) -> None:
         .respond_with_data((FEEDS / "youtube.xml").read_bytes(), content_type="application/xml")
     conn = connector({"preset": "youtube", "channel_id": "UCdemo",
                       "base_url": httpserver.url_for("/")})
-    (video,) = conn.fetch(None).mentions
+    (video,) = kept(conn, conn.fetch(None)).mentions
     assert video.source == "youtube"
     assert video.external_id == "yt:video:dQw4w9WgXcA"
     assert video.url == "https://www.youtube.com/watch?v=dQw4w9WgXcA"

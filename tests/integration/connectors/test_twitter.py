@@ -18,7 +18,7 @@ from connectors.twitter import XConnector, build_query
 from monitor.config import InstitutionSettings
 from monitor.errors import ConfigError, FatalFetchError, RetriableFetchError
 
-from .conftest import API, CURIO
+from .conftest import API, CURIO, kept
 
 SEARCH = "https://api.twitter.com/2/tweets/search/recent"
 MENTIONS = re.compile(r"https://api\.twitter\.com/2/users/(\d+)/mentions")
@@ -60,7 +60,8 @@ def test_query_is_built_from_the_institution() -> None:
 def test_first_run(mocked: responses.RequestsMock) -> None:
     mocked.get(SEARCH, json=load("search-recent-page1.json"), match=[
         matchers.header_matcher({"Authorization": "Bearer AAAA-test-bearer"})])
-    result = make().fetch(None)
+    conn = make()
+    result = kept(conn, conn.fetch(None))
     assert len(mocked.calls) == 1  # first run: newest page only
     sent = params_of(mocked.calls[0])
     assert sent["query"] == build_query(CURIO)

@@ -8,6 +8,9 @@ No secret may appear in anything the commands print or log.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +162,14 @@ def _title(hook: Any) -> str:
     if "attachments" in body:
         return body["attachments"][0]["title"]
     return body["text"].split("\r\n")[0]
+
+
+def test_the_daemon_does_not_load_apprise_without_channels() -> None:
+    """Apprise with its plug-ins costs some 25 MiB: only installations with channels pay it."""
+    code = ("import sys; from monitor.runtime import load_checked_settings; "
+            "import monitor.scheduler, monitor.collecting; load_checked_settings(None); "
+            "print('apprise' in sys.modules)")
+    env = {**os.environ, "SIGNALEER_CONFIG": os.devnull}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)
+    assert out.stdout.strip() == "False"

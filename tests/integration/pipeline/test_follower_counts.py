@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from connectors.mastodon import MastodonConnector
 from monitor.cli import cli
 from monitor.config import InstitutionSettings
+from monitor.matching import Matcher
 from monitor.pipeline import collect
 from monitor.store import Store
 from monitor.store.mentions import MAX_FOLLOWERS
@@ -27,11 +28,11 @@ def test_mastodon_page_with_2_pow_31_followers_stores_every_status(
     page[0]["account"]["followers_count"] = 2_147_483_648
     httpserver.expect_request("/api/v1/timelines/tag/curio").respond_with_json(page)
     base = httpserver.url_for("/").rstrip("/")
+    institution = InstitutionSettings(name="Curio", hashtags=("#curio",))
     connector = MastodonConnector.from_config(
-        "fedi", {"instances": [base], "hashtags": ["#curio"]},
-        InstitutionSettings(name="Curio", hashtags=("#curio",)))
+        "fedi", {"instances": [base], "hashtags": ["#curio"]}, institution)
     connector.sleep = lambda _s: None
-    outcome = collect(store, connector)
+    outcome = collect(store, connector, matcher=Matcher.from_institution(institution))
     assert outcome.ok, outcome.error
     assert outcome.new == outcome.fetched == 2  # the innocent status in the same page too
     with store.reading() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -40,10 +41,14 @@ def test_nul_bytes_and_surrogates_are_cleaned(store: Store) -> None:
 
 
 def test_times_round_trip_as_utc(store: Store) -> None:
-    local = datetime(2026, 7, 1, 10, 0, tzinfo=UTC).astimezone()
+    """A time in another zone (not the machine's, which may well be UTC) comes back as the same
+    instant, in UTC."""
+    local = datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    assert local.utcoffset() == timedelta(hours=2)
     store.insert_new([mention(1, published_at=local)])
     row = _rows(store)[0]
-    assert row.published_at == local and row.published_at.tzinfo is not None
+    assert row.published_at == local
+    assert row.published_at.utcoffset() == timedelta(0) and row.published_at.hour == 10
 
 
 def test_future_dates_are_clamped_to_collection_time(store: Store) -> None:

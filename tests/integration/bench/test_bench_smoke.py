@@ -4,6 +4,7 @@ and print their figures and targets."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,33 @@ def test_ingest_runs_and_prints_figures(db: str, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "store rows/s" in out and "re-ingest" in out and "Targets" in out
     assert "peak RSS" in out
-    assert ("PASS" in out) or ("MISS" in out)
+    assert_verdicts_follow_the_figures(out)
+
+
+TARGET = re.compile(r"^  (PASS|MISS|n/a)  (.+) target (<=|>=) ([\d.e+-]+)", re.MULTILINE)
+
+
+def assert_verdicts_follow_the_figures(out: str) -> None:
+    """Each target line's PASS or MISS is what its printed figure and limit say."""
+    lines = TARGET.findall(out)
+    assert lines, out
+    for verdict, name_and_value, op, limit in lines:
+        figures = re.findall(r"[\d,]+\.\d\d", name_and_value)  # printed as 1,234.56<unit>
+        name, value = name_and_value.strip(), figures[-1] if figures else "-"
+        if value == "-":
+            assert verdict == "n/a", name
+            continue
+        figure, bound = float(value.replace(",", "")), float(limit)
+        met = figure >= bound if op == ">=" else figure <= bound
+        assert verdict == ("PASS" if met else "MISS"), f"{name}: {value} {op} {limit}"
+
+
+def test_the_verdict_check_reads_target_lines() -> None:
+    good = ("  PASS  rows/s    1,200.00   target >= 1000\n  MISS  idle CPU (%)   20.99   target <= 0.5\n"
+            "  PASS  load time   812.40 ms   target <= 1000 ms\n")
+    assert_verdicts_follow_the_figures(good)
+    with pytest.raises(AssertionError):
+        assert_verdicts_follow_the_figures(good.replace("MISS", "PASS"))
 
 
 @pytest.fixture

@@ -51,9 +51,13 @@ def test_second_holder_is_refused_with_exit_75_and_told_who_holds_it(tmp_path: P
         pass
 
 
-def test_in_memory_database_needs_no_lock() -> None:
-    with instance_lock("sqlite:///:memory:"), instance_lock("sqlite:///:memory:"):
-        pass
+def test_in_memory_database_needs_no_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    memory = "sqlite:///:memory:"
+    with instance_lock(memory, purpose="a") as first, instance_lock(memory, purpose="b") as second:
+        assert first.alive() and second.alive()  # both held at once: nothing is shared
+        assert current_holder(memory) is None
+    assert list(tmp_path.iterdir()) == []  # and no lock file was made anywhere
 
 
 def test_waiting_acquires_once_the_holder_lets_go(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from connectors.feeditems import EntryContext, entry_to_mention, unwrap_redirect
-from monitor.matching import Matcher
 
 
 def test_an_item_link_that_is_not_a_valid_url_is_kept_as_text() -> None:
@@ -14,7 +13,7 @@ def test_an_item_link_that_is_not_a_valid_url_is_kept_as_text() -> None:
     ctx = EntryContext(source="rss", preset=None, feed_url="http://127.0.0.1/f", language=None,
                        now=datetime(2026, 11, 23, tzinfo=UTC))
     entry = {"title": "Curio", "link": "http://[::1", "id": "g1", "summary": "Curio Breda"}
-    mention = entry_to_mention(entry, ctx, Matcher(aliases=("Curio",)))
+    mention = entry_to_mention(entry, ctx)
     assert mention is not None and mention.external_id == "g1"
 
 
@@ -34,9 +33,10 @@ def test_a_status_with_fields_of_the_wrong_type_is_skipped_not_fatal() -> None:
 def test_bluesky_odd_times_and_deep_error_bodies() -> None:
     import httpx
 
-    from connectors.bluesky import _parse_time, _xrpc_error
+    from connectors.api import parse_time
+    from connectors.bluesky import _xrpc_error
     from connectors.http import HttpResponse
 
-    assert _parse_time("0001-01-01T00:00:00+14:00") is None
+    assert parse_time("0001-01-01T00:00:00+14:00") is None
     resp = HttpResponse(401, "http://127.0.0.1/x", httpx.Headers(), b"[" * 100_000, "bluesky:b")
     assert _xrpc_error(resp) == "HTTP 401"

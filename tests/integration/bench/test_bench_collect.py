@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "collect.py"
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "collect.py"
 
 
 def test_collect_benchmark_runs_tiny() -> None:

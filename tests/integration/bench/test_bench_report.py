@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench import report
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_tiny_report_runs_every_benchmark(tmp_path: Path) -> None:
