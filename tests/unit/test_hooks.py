@@ -1,4 +1,4 @@
-"""Bugs the fault tests found in the collect pipeline, each pinned by a small test."""
+"""The after-collect hooks (monitor/hooks.py): registered in one place; one failing hook is one log line."""
 
 from __future__ import annotations
 
