@@ -110,11 +110,17 @@ def read_secret(t: Mapping[str, Any], dotted: str, env_name: str, base: Path) ->
     file_key = f"{key}_file"
     if file_key not in t:
         return None
-    path = Path(opt_str(t, f"{dotted}_file", ""))
+    return read_secret_file(t, f"{dotted}_file", base)
+
+
+def read_secret_file(t: Mapping[str, Any], dotted: str, base: Path) -> str:
+    """The stripped content of the file named by the ``*_file`` key ``dotted`` (relative to
+    ``base``), remembered as a secret."""
+    path = Path(opt_str(t, dotted, ""))
     path = path if path.is_absolute() else base / path
     try:
         secret = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ConfigError(f"{dotted}_file: cannot read {path}: {exc.strerror}") from None
+        raise ConfigError(f"{dotted}: cannot read {path}: {exc.strerror}") from None
     remember_secret(secret)
     return secret

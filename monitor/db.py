@@ -213,6 +213,33 @@ spikes = Table(
     Column("digest_id", IdType, ForeignKey("digests.id", ondelete="SET NULL"), nullable=True),
 )
 
+# One row per (channel, message): an urgent mention, a spike, an overflow summary or the weekly
+# overview. See monitor.store.chat_outbox for the life cycle; ``ref`` is the mention id, the spike
+# id, the summary's time or the week's first day.
+chat_outbox = Table(
+    "chat_outbox", metadata,
+    _id(),
+    Column("channel", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # mention | spike | overflow | weekly
+    Column("ref", String(64), nullable=False),
+    Column("mention_id", IdType, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=True),
+    Column("spike_id", IdType, ForeignKey("spikes.id", ondelete="CASCADE"), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("started_at", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("covered_by", IdType, nullable=True),  # a suppressed row: the overflow summary's id
+    UniqueConstraint("channel", "kind", "ref"),
+    Index(None, "status", "due_at"),
+    Index(None, "channel", "started_at"),
+    Index(None, "mention_id"),
+    Index(None, "spike_id"),
+)
+
 triage = Table(
     "triage", metadata,
     _id(),

@@ -1,7 +1,8 @@
 """``signaleer doctor``: is this installation able to do its job? One ✓/✗ line per check.
 
 Checks, in order: the config (``[classifier]`` included) is valid; the database is reachable and
-migrated; every required secret is present (never printed); each connector's options are valid;
+migrated; every required secret is present (never printed); each alert channel's URL is understood
+(the URL is never shown, only its service); each connector's options are valid;
 the SMTP server answers EHLO (and STARTTLS when configured); each enabled source answers a short HEAD/GET.
 A connector may offer ``probe_urls()`` (or ``probe_url()``) to say what to probe; otherwise the
 URL is derived from its options. Feeds are never downloaded in full.
@@ -56,6 +57,7 @@ def run_doctor(config_path: str | None, options: DoctorOptions | None = None) ->
     yield Check("config", True, f"{where}; {len(enabled)} enabled connector(s)")
     yield check_database(settings)
     yield from check_secrets(settings)
+    yield from check_channels(settings)
     built = yield from check_connectors(settings, list(settings.connectors))
     if not options.network:
         return
@@ -95,6 +97,23 @@ def secret_present(options: Mapping[str, Any], key: str, env: str, where: str) -
     if not value:
         return False, f"missing: set ${env} or {where}.{key}_file"
     return True, f"${env}" if os.environ.get(env) else f"{key}_file"
+
+
+def check_channels(settings: Settings) -> Iterator[Check]:
+    """Each alert channel: does Apprise understand its URL? Shows the service, never the URL.
+    Nothing is sent: ``signaleer alerts test NAME`` does that."""
+    if not settings.alerts.channels:
+        return
+    from monitor.digest.channels import check_channel, describe
+
+    for i, channel in enumerate(settings.alerts.channels):
+        try:
+            check_channel(channel, f"alerts.channels[{i}]")
+        except SignaleerError as exc:
+            yield Check(f"alert channel {channel.name}", False, str(exc))
+            continue
+        yield Check(f"alert channel {channel.name}", True,
+                    f"{describe(channel)}; try it: signaleer alerts test {channel.name}")
 
 
 def check_secrets(settings: Settings) -> Iterator[Check]:

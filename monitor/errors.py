@@ -64,3 +64,12 @@ class RetriableFetchError(FetchError):
 
 class FatalFetchError(FetchError):
     """Trying again will not help until someone changes something (401, 404, bad config)."""
+
+
+class ChatError(SignaleerError):
+    """A chat channel did not take a message. ``retriable``: trying again later may help (the
+    service refused or could not be reached); not so for a URL Apprise does not understand."""
+
+    def __init__(self, message: str, *, retriable: bool = True) -> None:
+        super().__init__(message)
+        self.retriable = retriable

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from monitor.config import Settings
 from monitor.digest.alerts import send_pending_alerts
+from monitor.digest.chat_delivery import send_chat_alerts
 from monitor.errors import StoreError
 from monitor.spikes_job import detect_and_store_spikes
 from monitor.store import Store
@@ -27,8 +28,10 @@ log = logging.getLogger("monitor.collect")
 
 AfterCollect = Callable[[Store, Settings, datetime], object]
 
-# Spike detection first: a spike found now is part of what the urgent alerts may say.
-AFTER_COLLECT: tuple[AfterCollect, ...] = (detect_and_store_spikes, send_pending_alerts)
+# Spike detection first: a spike found now is part of what the urgent alerts may say. Then the
+# urgent alert emails, then the chat channels (urgent items and spikes, within one collect cycle).
+AFTER_COLLECT: tuple[AfterCollect, ...] = (detect_and_store_spikes, send_pending_alerts,
+                                           send_chat_alerts)
 
 
 def run_after_collect(settings: Settings, store: Store,

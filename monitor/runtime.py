@@ -34,9 +34,21 @@ def load_checked_settings(path: str | os.PathLike[str] | None, *, connectors: bo
 
 
 def check_parts(settings: Settings) -> None:
-    """Validate the options of every connector (enabled or not). Raises ``ConfigError`` naming
-    the key."""
+    """Validate the options of every connector (enabled or not) and the URL of every alert
+    channel. Raises ``ConfigError`` naming the key."""
     build_sources(settings, settings.connectors)
+    check_channel_urls(settings)
+
+
+def check_channel_urls(settings: Settings) -> None:
+    """Does Apprise understand each channel's URL? Apprise is imported only when channels are
+    configured: commands that never alert do not pay for loading it."""
+    if not settings.alerts.channels:
+        return
+    from monitor.digest.channels import check_channel
+
+    for i, channel in enumerate(settings.alerts.channels):
+        check_channel(channel, f"alerts.channels[{i}]")
 
 
 def select_connectors(settings: Settings, names: Sequence[str], *, all_: bool

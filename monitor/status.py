@@ -7,6 +7,7 @@ if it runs *and* produces something within ``digest.silent_after_hours``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -16,9 +17,12 @@ from sqlalchemy import Connection
 from monitor.config import ConnectorSettings, Settings, next_collect_at
 from monitor.service.lock import current_holder
 from monitor.store import Store, safe_url
+from monitor.store.chat_outbox import channel_summaries
 from monitor.store.digests import list_digests
 from monitor.store.health import database_size, mention_counts, run_bounds
 from monitor.store.state import SourceHealth, all_states, items_since
+
+CHANNEL_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,21 @@ class DatabaseLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelLine:
+    """An alert channel over the last ``CHANNEL_DAYS`` days: messages sent, waiting (pending,
+    held or being sent), failed for good, and uncertain (interrupted mid-send, not repeated)."""
+
+    name: str
+    sent: int
+    waiting: int
+    suppressed: int
+    failed: int
+    uncertain: int
+    last_sent: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     generated_at: datetime
     timezone: str
@@ -64,6 +83,7 @@ class StatusReport:
     connectors: tuple[ConnectorLine, ...]
     digest: DigestLine | None
     database: DatabaseLine
+    channels: tuple[ChannelLine, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))
@@ -86,8 +106,23 @@ def build_status(settings: Settings, store: Store, now: datetime | None = None) 
         lines = connector_lines(conn, settings, now)
         digest = latest_digest(conn)
         database = database_line(conn, settings.database.url)
+        channels = channel_lines(conn, settings, now)
     return StatusReport(now, settings.institution.timezone, holder.describe() if holder else None,
-                        lines, digest, database)
+                        lines, digest, database, channels)
+
+
+def channel_lines(conn: Connection, settings: Settings, now: datetime) -> tuple[ChannelLine, ...]:
+    found = {s.channel: s for s in channel_summaries(conn, now - timedelta(days=CHANNEL_DAYS))}
+    lines = []
+    for channel in settings.alerts.channels:
+        summary = found.get(channel.name)
+        n = Counter(dict(summary.counts) if summary else {})
+        lines.append(ChannelLine(
+            name=channel.name, sent=n["sent"], waiting=n["pending"] + n["claimed"] + n["sending"],
+            suppressed=n["suppressed"], failed=n["failed"], uncertain=n["uncertain"],
+            last_sent=summary.last_sent_at if summary else None,
+            last_error=summary.last_error if summary else None))
+    return tuple(lines)
 
 
 def start_of_today(settings: Settings, now: datetime) -> datetime:

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from monitor import migrate
 from monitor.db import include_object, make_engine, metadata
 
-TABLES = {"mentions", "verdicts", "flags", "connector_state", "connector_runs", "digests",
+TABLES = {"mentions", "verdicts", "flags", "connector_state", "connector_runs", "digests", "chat_outbox",
           "digest_items", "alerts", "spikes", "triage", "audit_log", "classifier_models"}
 
 

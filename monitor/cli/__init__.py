@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "status": "monitor.cli.status_cmd:status",
     "doctor": "monitor.cli.doctor_cmd:doctor",
     "retention": "monitor.cli.retention_cmd:retention",
+    "alerts": "monitor.cli.alerts_cmd:alerts",
 }
 
 

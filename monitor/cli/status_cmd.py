@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 @handle_errors
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show each connector's last success and failure, items today, next run and health; the
-    last digest and its state; database size and mention counts (all, flagged, open).
+    last digest and its state; each alert channel's messages of the last 7 days (sent, waiting,
+    failed, uncertain); database size and mention counts (all, flagged, open).
 
     Exits 0 even when something is unhealthy: use `signaleer doctor` for a pass/fail check.
 
@@ -75,6 +76,13 @@ def _print(report: StatusReport, tz: tzinfo) -> None:
                                      f"sent {_when(d.sent_at, tz)}, {d.attempts} attempt(s)"
                                      + (f", last error: {d.last_error}" if d.last_error else "")
                                      if d else "none yet"))
+    for ch in report.channels:
+        trouble = (f", {ch.failed} failed, {ch.uncertain} uncertain (may not have arrived)"
+                   if ch.failed or ch.uncertain else "")
+        console.print(f"alert channel {ch.name}: {ch.sent} sent, {ch.waiting} waiting, "
+                      f"{ch.suppressed} over the cap in 7 days{trouble}; last sent "
+                      f"{_when(ch.last_sent, tz)}" + (f"; last error: {ch.last_error}"
+                                                      if ch.last_error else ""), markup=False)
     db = report.database
     console.print(f"database: {db.url} ({db.dialect}), {_size(db.size_bytes)}; mentions {db.mentions}, "
                   f"flagged {db.flagged}, open {db.open}")

@@ -21,6 +21,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.config.alerts import (
+    AlertsSettings,
+    WebSettings,
+    WeeklySettings,
+    parse_alerts,
+    parse_web,
+    parse_weekly,
+)
 from monitor.config.classifier import ClassifierSettings, parse_classifier
 from monitor.configschema import (
     check_keys,
@@ -169,6 +177,9 @@ class Settings:
     retention: RetentionSettings
     http: HttpSettings = HttpSettings()
     source: Path | None = None
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    weekly: WeeklySettings = field(default_factory=WeeklySettings)
 
     def connector(self, name: str) -> ConnectorSettings:
         for conn in self.connectors:
@@ -180,6 +191,7 @@ class Settings:
 
 _TOP_KEYS = {
     "institution", "database", "digest", "smtp", "connectors", "classifier", "retention", "http",
+    "alerts", "web", "weekly",
 }
 
 
@@ -227,6 +239,9 @@ def parse_settings(raw: Mapping[str, Any], source: Path | None) -> Settings:
         retention=_retention(opt_table(raw, "retention"), base),
         http=_http(opt_table(raw, "http")),
         source=source,
+        alerts=parse_alerts(opt_table(raw, "alerts"), base),
+        web=parse_web(opt_table(raw, "web")),
+        weekly=parse_weekly(opt_table(raw, "weekly")),
     )
 
 

@@ -111,10 +111,21 @@ class SourceHealth:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelHealth:
+    """An alert channel with messages that failed, or may not have arrived (``uncertain``: the
+    sender was interrupted mid-send and does not send twice), since the previous digest."""
+
+    name: str
+    failed: int
+    uncertain: int
+
+
+@dataclass(frozen=True, slots=True)
 class HealthSection:
     kind: ClassVar[str] = "health"
     key: str
     sources: tuple[SourceHealth, ...]
+    channels: tuple[ChannelHealth, ...] = ()
 
     @property
     def unhealthy(self) -> tuple[SourceHealth, ...]:

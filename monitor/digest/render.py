@@ -64,7 +64,7 @@ def _problem_text(t: Labels) -> object:
     return describe
 
 
-def _context(t: Labels, title: str,
+def template_context(t: Labels, title: str,
              first_uses: frozenset[tuple[int, str]] | None = None) -> dict[str, object]:
     def rule_in_full(item: DigestItem, key: str) -> bool:
         return first_uses is None or (item.mention_id, key) in first_uses
@@ -121,12 +121,12 @@ def render_digest(content: DigestContent, subject_prefix: str) -> RenderedDigest
     """Subject, inlined HTML and plain text for one digest. Pure: same content, same output."""
     t = Labels(content.language, ZoneInfo(content.timezone), content.digest_date.year)
     title = t("digest_title", institution=content.institution)
-    ctx = {**_context(t, title, _first_rule_uses(content)), "content": content}
+    ctx = {**template_context(t, title, _first_rule_uses(content)), "content": content}
     env = environment()
     html = inline_css(env.get_template("digest.html").render(ctx))
     text = env.get_template("digest.txt").render(ctx)
     return RenderedDigest(subject=digest_subject(content, subject_prefix, t), html=html,
-                          text=_tidy(text))
+                          text=tidy(text))
 
 
 HEADLINE_CHARS = 90
@@ -145,14 +145,14 @@ def render_alert(item: DigestItem, *, language: str, timezone: str, institution:
     subject = t("subject_alert", prefix=subject_prefix, headline=headline(item),
                 source=item.source, author=item.author or t.unknown_author)
     title = t("alert_title", institution=institution)
-    ctx = {**_context(t, title), "item": item}
+    ctx = {**template_context(t, title), "item": item}
     env = environment()
     html = inline_css(env.get_template("alert.html").render(ctx))
     text = env.get_template("alert.txt").render(ctx)
-    return RenderedDigest(subject=header_safe(subject, 200), html=html, text=_tidy(text))
+    return RenderedDigest(subject=header_safe(subject, 200), html=html, text=tidy(text))
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """At most one blank line in a row; no trailing spaces; one final newline."""
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []

@@ -29,6 +29,7 @@ from monitor.config import Settings
 from monitor.digest import health, share
 from monitor.digest.conduct import rules_for
 from monitor.digest.model import (
+    ChannelHealth,
     Cluster,
     CountSection,
     DigestContent,
@@ -42,6 +43,7 @@ from monitor.digest.model import (
 from monitor.digest.text import alias_pattern, excerpt, one_line, safe_href
 from monitor.models import Severity, Spike, StoredMention
 from monitor.store import digests as db
+from monitor.store.chat_outbox import channel_summaries
 from monitor.store.reading import stored_mentions
 
 TOP_CLUSTERS = 3
@@ -111,6 +113,7 @@ class _Inputs:
     health: tuple[SourceHealth, ...]
     # per source: unflagged mentions collected since the last digest
     quiet: Mapping[str, int] = field(default_factory=dict)
+    channels: tuple[ChannelHealth, ...] = ()  # alert channels in trouble since the last digest
 
 
 def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: datetime,
@@ -136,7 +139,16 @@ def read_inputs(conn: Connection, settings: Settings, digest_date: date, now: da
         sections=sections, mentions=by_id, spikes=tuple(db.spikes_for(conn, digest_id)),
         open_items=open_items, clusters=db.cluster_members(conn, cluster_ids),
         health=health.judge(db.connector_statuses(conn), settings, now),
-        quiet=_quiet(conn, settings, now, digest_id, claimed_at, digest_date))
+        quiet=_quiet(conn, settings, now, digest_id, claimed_at, digest_date),
+        channels=_channels(conn, settings, claimed_at or now))
+
+
+def _channels(conn: Connection, settings: Settings, at: datetime) -> tuple[ChannelHealth, ...]:
+    """Alert channels whose messages failed or may not have arrived since the previous digest
+    (or in the last day, before the first)."""
+    since = db.previous_digest_at(conn, settings.digest.audience, at) or at - timedelta(days=1)
+    return tuple(ChannelHealth(s.channel, s.count("failed"), s.count("uncertain"))
+                 for s in channel_summaries(conn, since) if s.troubled)
 
 
 def _end_of(digest_date: date, settings: Settings, now: datetime) -> datetime | None:
@@ -188,7 +200,7 @@ class _Builder:
         if kind == "open":
             return self._open(key)
         if kind == "health":
-            return HealthSection(key, self.inputs.health)
+            return HealthSection(key, self.inputs.health, self.inputs.channels)
         raise ValueError(f"unknown section kind {kind!r}")
 
     def _take(self, ranked: Sequence[StoredMention]) -> Sequence[StoredMention]:

@@ -23,6 +23,7 @@ from typing import Any
 from monitor.collecting import run_collect
 from monitor.config import Settings, next_collect_at
 from monitor.digest.delivery import send_due
+from monitor.digest.weekly_delivery import send_weekly_due
 from monitor.privacy.retention import apply_retention
 from monitor.store import Store, health
 from monitor.store.search import compact_index
@@ -94,11 +95,17 @@ def collect_job(settings: Settings, store: Store, name: str) -> JobResult:
 
 
 def digest_job(settings: Settings, store: Store, now: datetime | None = None) -> JobResult:
-    """``send_due(..., if_due=True)`` from the digest module."""
-    report = send_due(store, settings, now or datetime.now(UTC), if_due=True)
+    """``send_due(..., if_due=True)`` from the digest module, then the weekly overview if due."""
+    now = now or datetime.now(UTC)
+    report = send_due(store, settings, now, if_due=True)
     parts = [f"{o.digest_date} {o.status}" + (f" ({o.error})" if o.error else "")
              for o in report.outcomes]
-    return JobResult(bool(report.ok), "digest: " + (", ".join(parts) or "nothing due"))
+    weekly = send_weekly_due(store, settings, now)
+    if weekly is not None:
+        parts.append(f"weekly {weekly.week_start} {weekly.status}"
+                     + (f" ({weekly.error})" if weekly.error else ""))
+    ok = bool(report.ok) and (weekly is None or weekly.status not in ("pending", "failed"))
+    return JobResult(ok, "digest: " + (", ".join(parts) or "nothing due"))
 
 
 def retention_job(settings: Settings, store: Store, now: datetime | None = None, *,

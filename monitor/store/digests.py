@@ -182,6 +182,18 @@ def spikes_for(conn: Connection, digest_id: int | None) -> list[Spike]:
     return [_spike(r) for r in conn.execute(select(spikes).where(cond).order_by(s.window_start))]
 
 
+def spikes_between(conn: Connection, start: datetime, end: datetime) -> list[Spike]:
+    s = spikes.c
+    return [_spike(r) for r in conn.execute(select(spikes).where(s.window_start >= start,
+                                                                 s.window_start < end)
+                                            .order_by(s.window_start))]
+
+
+def spike_by_id(conn: Connection, spike_id: int) -> Spike | None:
+    row = conn.execute(select(spikes).where(spikes.c.id == spike_id)).first()
+    return _spike(row) if row is not None else None
+
+
 def connector_statuses(conn: Connection) -> list[ConnectorStatus]:
     cs, cr = connector_state.c, connector_runs.c
     first_run = (select(func.min(cr.started_at)).where(cr.connector == cs.name)

@@ -34,3 +34,11 @@ def save_spikes(conn: Connection, events: Sequence[object], now: datetime) -> in
     stmt = dialect_insert(conn, spikes).on_conflict_do_nothing(index_elements=["window_start"])
     return sum(1 for row in rows
                if conn.execute(stmt.values(**row).returning(spikes.c.id)).first() is not None)
+
+
+def top_posts(conn: Connection, start: datetime, end: datetime, limit: int) -> list[int]:
+    """Ids of the mentions published in ``[start, end)`` with the widest reach (followers)."""
+    m = mentions.c
+    stmt = (select(m.id).where(m.published_at >= start, m.published_at < end)
+            .order_by(m.author_followers.desc().nulls_last(), m.published_at, m.id).limit(limit))
+    return list(conn.execute(stmt).scalars())

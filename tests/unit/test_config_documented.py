@@ -23,6 +23,7 @@ from monitor.config import (
     SmtpSettings,
     parse_settings,
 )
+from monitor.config.alerts import WebSettings, WeeklySettings
 from monitor.config.classifier import CATEGORIES
 from monitor.errors import ConfigError
 from monitor.runtime import check_parts
@@ -132,6 +133,8 @@ ACCEPTED = {
     "digest": set(DigestSettings.__dataclass_fields__),
     "smtp": set(SmtpSettings.__dataclass_fields__) | {"password_file"},
     "retention": set(RetentionSettings.__dataclass_fields__) | {"pseudonym_key_file"},
+    "weekly": set(WeeklySettings.__dataclass_fields__),
+    "web": set(WebSettings.__dataclass_fields__),
 }
 
 

@@ -27,4 +27,5 @@ def test_an_after_collect_hook_that_loses_the_database_logs_one_line(
 
 
 def test_spikes_and_alerts_are_registered_after_collect() -> None:
-    assert [h.__name__ for h in AFTER_COLLECT] == ["detect_and_store_spikes", "send_pending_alerts"]
+    assert [h.__name__ for h in AFTER_COLLECT] == ["detect_and_store_spikes", "send_pending_alerts",
+                                                   "send_chat_alerts"]
