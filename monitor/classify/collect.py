@@ -177,12 +177,23 @@ def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
                                                  score=format_score(abuse.probability, lang)),))
 
 
+def _posing_account(doc: Doc, mention: Mention, ctx: ClassifierContext) -> tuple[float, str | None]:
+    """How strongly an account imitates the institution, and which: the author, or a handle the
+    post sends people to ("volg @curio_mbo_official om kans te maken")."""
+    best, who = lookalike_strength(ctx.identity, mention.author), mention.author
+    for handle in (t for t in doc.tokens if t.startswith("@") and len(t) > 3):
+        strength = lookalike_strength(ctx.identity, handle)
+        if strength > best:
+            best, who = strength, handle
+    return best, who
+
+
 def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, mention: Mention,
                     ctx: ClassifierContext, *, named: bool) -> list[Signal]:
     """All signals with some strength; ``named``: the text names the institution outright."""
     terms, lang, cs = lex.terms, ctx.language, ctx.settings
     urls = (*doc.urls, mention.url) if mention.url else doc.urls
-    lookalike = lookalike_strength(ctx.identity, mention.author)
+    lookalike, posing = _posing_account(doc, mention, ctx)
     frame = Frame.of(scan, cons)
     disavowal = disavows_violence(cons, frame)
     tone, friendly = _tone(doc, scan, lex, cons, frame, ctx, named, disavowal)
@@ -193,7 +204,7 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
         press_signal(scan.of(terms["press"]), urls, cs.press_domains, lang),
         confidential_signal(doc, scan.of(terms["confidential"]), lang),
         None if teased else _media(doc, scan, lex, mention, urls, ctx, friendly),
-        impersonation_signal(lookalike, mention.author, scan.of(terms["impersonation"]),
+        impersonation_signal(lookalike, posing, scan.of(terms["impersonation"]),
                              scan.of(terms["impersonation_report"]), lang,
                              lookalike_site(doc.lower, ctx.identity.lookalike_targets)),
         reach_signal(mention.author_followers, cs.reach_min_followers,
