@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from monitor.classify.constructions import Constructions
 from monitor.classify.context import ClassifierContext
@@ -147,17 +148,18 @@ def _negated_drivers(drivers: Sequence[str], frame: Frame) -> bool:
     return any(frame.negated(max(0, i - 4), i + 3) for i in positions)
 
 
-def _content_words(drivers: Sequence[str], function_words: frozenset[str],
-                   ctx: ClassifierContext) -> list[str]:
-    """The drivers that say something: not only function words or the institution's names
-    ("die", "ga", "curio" can tip a short post, but they are no evidence)."""
-    return [d for d in drivers if any(
-        w not in function_words and ctx.identity.names_in(w) == (None, None)
-        for w in d.split())]
+def _says_something(word: str, lex: Lexicon, cons: Constructions, ctx: ClassifierContext, *,
+                    friendly: bool) -> bool:
+    """A driver word that is evidence: not a function word nor the institution's name ("die",
+    "ga", "curio" can tip a short post), nor a glad curse in a friendly post ("fuck yes!")."""
+    return not (word in lex.stopwords or word in cons.speaker or word in cons.addressee
+                or word in cons.others or word in cons.intent
+                or (friendly and word in cons.insults.interjections)
+                or ctx.identity.names_in(word) != (None, None))
 
 
 def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
-             function_words: frozenset[str]) -> Signal | None:
+             says_something: Callable[[str], bool]) -> Signal | None:
     """The learned model's opinion that the post is abusive, with the words that drove it.
     Only from ``learned_at`` on, only when content words drove it, and only ever as
     "offensive": never a route to urgent. Like the rules it ignores what a post quotes to
@@ -169,7 +171,7 @@ def _learned(doc: Doc, ctx: ClassifierContext, frame: Frame, lang: str,
     abuse = model.score(tokens, explain_at=at)["abuse"]
     if abuse.probability < at or _negated_drivers(abuse.drivers, frame):
         return None
-    if not _content_words(abuse.drivers, function_words, ctx):
+    if not any(says_something(w) for driver in abuse.drivers for w in driver.split()):
         return None
     strength = 0.5 + (abuse.probability - at) / (1.0 - at) * 0.3 if at < 1.0 else 0.5
     term = "', '".join(abuse.drivers) or "…"
@@ -215,8 +217,6 @@ def collect_signals(doc: Doc, scan: Scan, lex: Lexicon, cons: Constructions, men
     if not any(s is not None and s.category in ATTENTION_CATEGORIES
                and s.strength >= cs.category_threshold for s in signals) and not teased:
         # a second opinion where rules see none
-        function_words = lex.stopwords | cons.speaker | cons.addressee | cons.others | cons.intent
-        if friendly:  # "fuck yes, diploma!": a glad curse is no evidence either
-            function_words |= cons.insults.interjections
-        signals.append(_learned(doc, ctx, frame, lang, function_words))
+        evidence = partial(_says_something, lex=lex, cons=cons, ctx=ctx, friendly=friendly)
+        signals.append(_learned(doc, ctx, frame, lang, evidence))
     return merged(signals)

@@ -35,6 +35,28 @@ class Feed:
         return FetchResult(tuple(self.items), {"since_id": str(len(self.items))}, http_status=200)
 
 
+def _triage_meanwhile(url: str, mention_id: int, status: str, classifying: threading.Event,
+                      tried: threading.Event, errors: list[str]) -> threading.Thread:
+    """A started thread that, once classifying has begun, triages ``mention_id`` on a
+    connection of its own, records any store error, and then lets the classifier go on."""
+
+    def triage() -> None:
+        classifying.wait(60)
+        other = Store.open(url, upgrade=False)
+        try:
+            with other.transaction() as conn:
+                add_triage(conn, mention_id, status, actor="mc", note=None, at=datetime.now(UTC))
+        except StoreError as exc:
+            errors.append(str(exc))
+        finally:
+            tried.set()
+            other.close()
+
+    worker = threading.Thread(target=triage)
+    worker.start()
+    return worker
+
+
 def test_triage_succeeds_while_collect_classifies_slowly(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lock.db'}"
     store = Store.open(url)
@@ -47,21 +69,7 @@ def test_triage_succeeds_while_collect_classifies_slowly(tmp_path: Path) -> None
         tried.wait(60)  # busy until the triage below has been tried (or given up: 30 s)
         return Verdict(Severity.ATTENTION, 0.7, ("complaint",), ("klacht",))
 
-    def triage_meanwhile() -> None:
-        classifying.wait(60)
-        other = Store.open(url, upgrade=False)
-        try:
-            with other.transaction() as conn:
-                add_triage(conn, handled_id, "handled", actor="mc", note=None,
-                           at=datetime.now(UTC))
-        except StoreError as exc:
-            errors.append(str(exc))
-        finally:
-            tried.set()
-            other.close()
-
-    worker = threading.Thread(target=triage_meanwhile)
-    worker.start()
+    worker = _triage_meanwhile(url, handled_id, "handled", classifying, tried, errors)
     outcome = collect(store, Feed("nieuws", [mention(2), mention(3)]), matcher=None,
                       classifier=Classifier(slow, "slow-1"))
     worker.join()
@@ -87,20 +95,7 @@ def test_triage_succeeds_while_reclassify_runs_slowly(tmp_path: Path) -> None:
         tried.wait(60)
         return Verdict(Severity.INFO, 0.3, ("praise",), ("lof",))
 
-    def triage_meanwhile() -> None:
-        classifying.wait(60)
-        other = Store.open(url, upgrade=False)
-        try:
-            with other.transaction() as conn:
-                add_triage(conn, ids[0], "relevant", actor="mc", note=None, at=datetime.now(UTC))
-        except StoreError as exc:
-            errors.append(str(exc))
-        finally:
-            tried.set()
-            other.close()
-
-    worker = threading.Thread(target=triage_meanwhile)
-    worker.start()
+    worker = _triage_meanwhile(url, ids[0], "relevant", classifying, tried, errors)
     assert reclassify(store, Classifier(slow, "slow-2")) == 2
     worker.join()
     assert errors == []
